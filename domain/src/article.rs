@@ -1,0 +1,193 @@
+//! Articles: title and sapo rules, the editorial workflow, and who may do what.
+
+use crate::FieldError;
+use crate::text::{optional_plain, plain};
+use crate::user::Role;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Longest title, in characters.
+pub const MAX_TITLE: usize = 300;
+/// Longest sapo (lead paragraph), in characters.
+pub const MAX_SAPO: usize = 2_000;
+/// Most authors in one byline.
+pub const MAX_AUTHORS: usize = 10;
+/// Most tags on one article.
+pub const MAX_TAGS: usize = 30;
+
+/// An article title: 1 to 300 characters after trimming.
+pub fn title(raw: &str) -> Result<String, FieldError> {
+    plain("title", raw, 1, MAX_TITLE)
+}
+
+/// The sapo (lead paragraph): optional, plain text.
+pub fn sapo(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    optional_plain("sapo", raw, MAX_SAPO)
+}
+
+/// Where an article stands in the editorial workflow, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Being written; only staff see it.
+    Draft,
+    /// Submitted by its author for an editor to review.
+    InReview,
+    /// Published: public from `published_at` on (scheduled until then).
+    Published,
+    /// Withdrawn from the public; kept for the record.
+    Archived,
+}
+
+/// Where an article stands, as clients see it: `scheduled` is a published
+/// article whose time has not come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PublicStatus {
+    /// Being written.
+    Draft,
+    /// Waiting for an editor.
+    InReview,
+    /// Published, to appear at `published_at`.
+    Scheduled,
+    /// Visible to the public.
+    Published,
+    /// Withdrawn.
+    Archived,
+}
+
+impl Status {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InReview => "in_review",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        match raw {
+            "draft" => Ok(Status::Draft),
+            "in_review" => Ok(Status::InReview),
+            "published" => Ok(Status::Published),
+            "archived" => Ok(Status::Archived),
+            _ => Err(FieldError::new("status", "invalid_status", "unknown article status")),
+        }
+    }
+
+    /// How clients see this status at `now`.
+    pub fn public(self, published_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> PublicStatus {
+        match self {
+            Status::Draft => PublicStatus::Draft,
+            Status::InReview => PublicStatus::InReview,
+            Status::Archived => PublicStatus::Archived,
+            Status::Published if published_at.is_some_and(|at| at > now) => PublicStatus::Scheduled,
+            Status::Published => PublicStatus::Published,
+        }
+    }
+
+    /// The status after `action`, or why the action does not apply.
+    pub fn after(self, action: Action) -> Result<Status, FieldError> {
+        use Action::*;
+        use Status::*;
+        let next = match (action, self) {
+            (Submit, Draft) => InReview,
+            (Publish, Draft | InReview | Published | Archived) => Published,
+            (Unpublish, Published | InReview | Archived) => Draft,
+            (Archive, Draft | InReview | Published) => Archived,
+            _ => {
+                return Err(FieldError::new(
+                    "status",
+                    "invalid_transition",
+                    format!("cannot {} an article that is {}", action.as_str(), self.as_str()),
+                ));
+            }
+        };
+        Ok(next)
+    }
+}
+
+/// Something done to an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Change its fields.
+    Edit,
+    /// Remove it for good.
+    Delete,
+    /// Hand a draft to the editors.
+    Submit,
+    /// Make it public now, at a past date, or at a future time.
+    Publish,
+    /// Take it back to draft.
+    Unpublish,
+    /// Withdraw it from the public.
+    Archive,
+}
+
+impl Action {
+    /// The verb, for messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Submit => "submit",
+            Action::Publish => "publish",
+            Action::Unpublish => "unpublish",
+            Action::Archive => "archive",
+        }
+    }
+}
+
+/// Whether `role` may do `action` to an article in `status`; `own` says the
+/// caller created it. Editors and admins may do anything; authors may edit,
+/// delete and submit their own drafts, and nothing else.
+pub fn may(role: Role, action: Action, own: bool, status: Status) -> bool {
+    if role.at_least(Role::Editor) {
+        return true;
+    }
+    own && status == Status::Draft && matches!(action, Action::Edit | Action::Delete | Action::Submit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn an_author_may_only_touch_their_own_drafts() {
+        assert!(may(Role::Author, Action::Edit, true, Status::Draft));
+        assert!(may(Role::Author, Action::Submit, true, Status::Draft));
+        assert!(!may(Role::Author, Action::Edit, false, Status::Draft));
+        assert!(!may(Role::Author, Action::Edit, true, Status::Published));
+        assert!(!may(Role::Author, Action::Publish, true, Status::Draft));
+        assert!(may(Role::Editor, Action::Publish, false, Status::InReview));
+    }
+
+    #[test]
+    fn the_workflow_allows_only_sensible_moves() {
+        assert_eq!(Status::Draft.after(Action::Submit).unwrap(), Status::InReview);
+        assert_eq!(Status::InReview.after(Action::Publish).unwrap(), Status::Published);
+        assert_eq!(Status::Published.after(Action::Unpublish).unwrap(), Status::Draft);
+        assert!(Status::Published.after(Action::Submit).is_err());
+        assert!(Status::Draft.after(Action::Unpublish).is_err());
+        assert!(Status::Archived.after(Action::Archive).is_err());
+    }
+
+    #[test]
+    fn a_published_article_in_the_future_is_scheduled() {
+        let now = Utc::now();
+        let status = Status::Published;
+        assert_eq!(status.public(Some(now + Duration::minutes(5)), now), PublicStatus::Scheduled);
+        assert_eq!(status.public(Some(now - Duration::minutes(5)), now), PublicStatus::Published);
+    }
+
+    #[test]
+    fn titles_are_required_and_bounded() {
+        assert!(title("  ").is_err());
+        assert!(title(&"ă".repeat(MAX_TITLE + 1)).is_err());
+        assert_eq!(title(" Mặt trận ").unwrap(), "Mặt trận");
+    }
+}

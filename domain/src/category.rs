@@ -1,0 +1,43 @@
+//! Categories: the newspaper's sections, nested one level or more.
+
+use crate::FieldError;
+use crate::text::{optional_plain, plain};
+
+/// Deepest nesting allowed (a section, its sub-sections, and one more).
+pub const MAX_DEPTH: usize = 3;
+
+/// A category name: 1 to 100 characters.
+pub fn name(raw: &str) -> Result<String, FieldError> {
+    plain("name", raw, 1, 100)
+}
+
+/// An optional description of up to 1 000 characters.
+pub fn description(raw: Option<&str>) -> Result<Option<String>, FieldError> {
+    optional_plain("description", raw, 1_000)
+}
+
+/// Checks that making `parent_chain` (the proposed parent first, then its
+/// ancestors) the ancestry of `id` makes no cycle and stays shallow enough.
+pub fn check_ancestry(id: Option<&str>, parent_chain: &[String]) -> Result<(), FieldError> {
+    if id.is_some_and(|id| parent_chain.iter().any(|p| p == id)) {
+        return Err(FieldError::new("parent_id", "cycle", "a category cannot be its own ancestor"));
+    }
+    if parent_chain.len() + 1 > MAX_DEPTH {
+        return Err(FieldError::new("parent_id", "too_deep", format!("categories nest at most {MAX_DEPTH} levels")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_category_cannot_descend_from_itself() {
+        let chain = vec!["b".to_owned(), "a".to_owned()];
+        assert_eq!(check_ancestry(Some("a"), &chain).unwrap_err().code, "cycle");
+        assert!(check_ancestry(Some("c"), &chain).is_ok());
+        let deep = vec!["c".to_owned(), "b".to_owned(), "a".to_owned()];
+        assert_eq!(check_ancestry(None, &deep).unwrap_err().code, "too_deep");
+    }
+}

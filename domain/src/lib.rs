@@ -1,0 +1,19 @@
+//! The newsroom's plain types and rules: articles and their body blocks,
+//! authors, categories, tags, comments, images, accounts and roles, slugs and
+//! Vietnamese text handling. Nothing here does IO: no diesel, no actix, no
+//! clock reads beyond what callers pass in. Values with rules are newtypes
+//! whose `parse` is the only way in, so an invalid value cannot exist.
+
+pub mod article;
+pub mod author;
+pub mod block;
+pub mod category;
+pub mod comment;
+pub mod error;
+pub mod image;
+pub mod slug;
+pub mod tag;
+pub mod text;
+pub mod user;
+
+pub use error::{FieldError, ValidationErrors};
