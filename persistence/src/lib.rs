@@ -1,1 +1,14 @@
-//! stub
+//! Storage for the newsroom: the diesel schema shared by SQLite and
+//! PostgreSQL, row types and their conversions to domain types, the queries
+//! the API needs, the connection pool and embedded migrations. Nothing here
+//! knows about HTTP; callers get `DbError`, never a diesel error.
+
+pub mod conn;
+pub mod error;
+pub mod models;
+pub mod queries;
+pub mod schema;
+pub mod time;
+
+pub use conn::{Backend, DbConn, Pool, PooledConn, connect, migrate, write_tx};
+pub use error::DbError;

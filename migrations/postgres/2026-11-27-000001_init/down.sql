@@ -1,0 +1,13 @@
+DROP TABLE comments;
+DROP TABLE article_tags;
+DROP TABLE article_authors;
+DROP TABLE article_slug_redirects;
+DROP TABLE articles;
+DROP TABLE images;
+DROP TABLE tags;
+DROP TABLE authors;
+DROP TABLE categories;
+DROP TABLE login_failures;
+DROP TABLE refresh_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

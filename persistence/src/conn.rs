@@ -1,0 +1,186 @@
+//! Connections: one enum over both backends, the pool, migrations, and
+//! write transactions that cannot deadlock on SQLite.
+
+use crate::error::DbError;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel::{PgConnection, SqliteConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to whichever backend the URL named.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// PostgreSQL, for production and multi-instance deployments.
+    Pg(PgConnection),
+    /// The embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// Which database engine a URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `postgres://` or `postgresql://`.
+    Postgres,
+    /// `sqlite://path`, `file:path` or a plain path.
+    Sqlite,
+}
+
+impl Backend {
+    /// Reads the backend from the URL scheme; a URL that looks like another
+    /// scheme is refused rather than taken for a SQLite file name.
+    pub fn from_url(url: &str) -> Result<(Backend, String), DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok((Backend::Postgres, url.to_owned()));
+        }
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            return Ok((Backend::Sqlite, path.to_owned()));
+        }
+        if url.starts_with("file:") {
+            return Ok((Backend::Sqlite, url.to_owned()));
+        }
+        let scheme_like = url.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+        });
+        if scheme_like || url.is_empty() {
+            return Err(DbError::Config(format!(
+                "DATABASE_URL must start with postgres://, postgresql:// or sqlite:// (got a URL with scheme {:?})",
+                url.split(':').next().unwrap_or_default()
+            )));
+        }
+        Ok((Backend::Sqlite, url.to_owned()))
+    }
+}
+
+/// Opens connections for the pool, choosing the backend from the URL.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    backend: Backend,
+    target: String,
+}
+
+impl Manager {
+    /// A manager for `url`.
+    pub fn new(url: &str) -> Result<Self, DbError> {
+        let (backend, target) = Backend::from_url(url)?;
+        Ok(Self { backend, target })
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => {
+                PgConnection::establish(&self.target).map(DbConn::Pg).map_err(r2d2::Error::ConnectionError)
+            }
+            Backend::Sqlite => {
+                let mut conn =
+                    SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the writer. synchronous=FULL makes
+                // every commit durable before it is acknowledged, even across
+                // a power cut, not only a process crash.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
+                     PRAGMA busy_timeout = 10000; PRAGMA temp_store = MEMORY;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// The connection pool.
+pub type Pool = r2d2::Pool<Manager>;
+/// A connection checked out of the pool.
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Opens a pool on `url`, creating the SQLite file's folder if needed.
+pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
+    let manager = Manager::new(url)?;
+    if manager.backend == Backend::Sqlite
+        && let Some(parent) = std::path::Path::new(manager.target.trim_start_matches("file:")).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|e| DbError::Config(format!("cannot create {parent:?}: {e}")))?;
+    }
+    r2d2::Pool::builder()
+        .max_size(max_size)
+        .connection_timeout(Duration::from_secs(5))
+        .build(manager)
+        .map_err(|e| DbError::Unavailable(e.to_string()))
+}
+
+/// Applies every pending migration of the connection's backend; returns how many ran.
+pub fn migrate(conn: &mut DbConn) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConn::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Runs `work` in a write transaction. On SQLite it begins IMMEDIATE, taking
+/// the write lock up front: a deferred transaction that reads and then writes
+/// can fail with SQLITE_BUSY whatever the busy timeout.
+pub fn write_tx<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<DbError>,
+{
+    let begun = match conn {
+        DbConn::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE"),
+        DbConn::Pg(pg) => AnsiTransactionManager::begin_transaction(pg),
+    };
+    begun.map_err(|e| E::from(DbError::from(e)))?;
+    match work(conn) {
+        Ok(value) => {
+            <DbConn as Connection>::TransactionManager::commit_transaction(conn)
+                .map_err(|e| E::from(DbError::from(e)))?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The work's own error is what the caller needs; a failed rollback
+            // leaves the connection broken and the pool discards it.
+            let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
+            Err(error)
+        }
+    }
+}
+
+/// The backend a connection talks to.
+pub fn backend_of(conn: &DbConn) -> Backend {
+    match conn {
+        DbConn::Pg(_) => Backend::Postgres,
+        DbConn::Sqlite(_) => Backend::Sqlite,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backend_comes_from_the_scheme() {
+        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
+        assert_eq!(Backend::from_url("sqlite://data/x.db").unwrap(), (Backend::Sqlite, "data/x.db".into()));
+        assert_eq!(Backend::from_url("./data/toasoan.db").unwrap().0, Backend::Sqlite);
+        assert!(Backend::from_url("postgres:oops").is_err());
+        assert!(Backend::from_url("mysql://x").is_err());
+    }
+}

@@ -1,0 +1,59 @@
+//! The persistence error: what callers need to tell apart, without diesel.
+
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+/// A storage failure, classified for the API layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique or foreign-key constraint refused the write.
+    #[error("conflict on {constraint}")]
+    Conflict {
+        /// Constraint or column name as the database reported it.
+        constraint: String,
+    },
+    /// A referenced row does not exist or a row is still referenced.
+    #[error("reference violated: {0}")]
+    Reference(String),
+    /// The database cannot be reached.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// The configuration names no usable database.
+    #[error("{0}")]
+    Config(String),
+    /// Migrations failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// Stored data that does not parse (a bug or a hand edit).
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// Anything else the backend said.
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+impl From<DieselError> for DbError {
+    fn from(error: DieselError) -> Self {
+        match error {
+            DieselError::NotFound => DbError::NotFound,
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => DbError::Conflict {
+                constraint: info.constraint_name().map(str::to_owned).unwrap_or_else(|| info.message().to_owned()),
+            },
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
+                DbError::Reference(info.message().to_owned())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
+                DbError::Unavailable(info.message().to_owned())
+            }
+            other => DbError::Backend(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for DbError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        DbError::Unavailable(error.to_string())
+    }
+}

@@ -1,0 +1,31 @@
+//! `authors` rows.
+
+use crate::schema::authors;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A byline as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = authors)]
+pub struct AuthorRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub sort_key: String,
+    pub bio: Option<String>,
+    pub user_id: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A partial update of an author.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = authors)]
+pub struct AuthorChanges {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub sort_key: Option<String>,
+    pub bio: Option<Option<String>>,
+    pub user_id: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
+}

@@ -1,0 +1,25 @@
+//! `tags` rows.
+
+use crate::schema::tags;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A tag as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = tags)]
+pub struct TagRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub sort_key: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// A partial update of a tag.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = tags)]
+pub struct TagChanges {
+    pub slug: Option<String>,
+    pub name: Option<String>,
+    pub sort_key: Option<String>,
+}

@@ -1,0 +1,257 @@
+//! Articles: the detail read, the keyset-paginated lists, and writes with
+//! optimistic locking on `version`.
+
+use super::{optional, suffixed};
+use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow};
+use crate::models::author::AuthorRow;
+use crate::models::tag::TagRow;
+use crate::schema::{article_authors, article_slug_redirects, article_tags, articles, authors, tags};
+use crate::{DbConn, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// Which articles a list shows.
+#[derive(Debug, Clone)]
+pub enum Visibility {
+    /// Published and due at `now`: what readers see.
+    Public {
+        /// The instant that decides whether a scheduled article is due.
+        now: NaiveDateTime,
+    },
+    /// Published but not yet due (staff only).
+    Scheduled {
+        /// The instant that decides what is still to come.
+        now: NaiveDateTime,
+    },
+    /// Every article in one stored status (staff only), newest first by id.
+    Status(String),
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// After this `(published_at, id)`, for lists sorted by publication.
+    Published(NaiveDateTime, String),
+    /// After this id, for lists sorted by creation (ids are UUIDv7).
+    Id(String),
+}
+
+/// A list request.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    /// Which articles.
+    pub visibility: Visibility,
+    /// Only these categories (a category and its sub-categories).
+    pub category_ids: Option<Vec<String>>,
+    /// Only articles with this author in the byline.
+    pub author_id: Option<String>,
+    /// Only articles with this tag.
+    pub tag_id: Option<String>,
+    /// Only (non-)featured articles.
+    pub featured: Option<bool>,
+    /// Continue after this position.
+    pub after: Option<Position>,
+    /// Rows to return.
+    pub limit: i64,
+}
+
+/// One page of article summaries (no bodies are read).
+pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, DbError> {
+    let mut query = articles::table.select(ArticleSummaryRow::as_select()).into_boxed();
+    let by_publication = match &q.visibility {
+        Visibility::Public { now } => {
+            query = query.filter(articles::status.eq("published")).filter(articles::published_at.le(*now));
+            true
+        }
+        Visibility::Scheduled { now } => {
+            query = query.filter(articles::status.eq("published")).filter(articles::published_at.gt(*now));
+            true
+        }
+        Visibility::Status(status) => {
+            query = query.filter(articles::status.eq(status.clone()));
+            status == "published"
+        }
+    };
+    if let Some(ids) = &q.category_ids {
+        query = query.filter(articles::category_id.eq_any(ids.clone()));
+    }
+    if let Some(author) = &q.author_id {
+        query = query.filter(
+            articles::id.eq_any(
+                article_authors::table.filter(article_authors::author_id.eq(author.clone())).select(article_authors::article_id),
+            ),
+        );
+    }
+    if let Some(tag) = &q.tag_id {
+        query = query.filter(
+            articles::id
+                .eq_any(article_tags::table.filter(article_tags::tag_id.eq(tag.clone())).select(article_tags::article_id)),
+        );
+    }
+    if let Some(featured) = q.featured {
+        query = query.filter(articles::featured.eq(featured));
+    }
+    match &q.after {
+        Some(Position::Published(at, id)) => {
+            query = query.filter(
+                articles::published_at
+                    .lt(*at)
+                    .or(articles::published_at.eq(*at).and(articles::id.lt(id.clone()))),
+            );
+        }
+        Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
+        None => {}
+    }
+    query = if by_publication {
+        query.order((articles::published_at.desc(), articles::id.desc()))
+    } else {
+        query.order(articles::id.desc())
+    };
+    Ok(query.limit(q.limit).load(conn)?)
+}
+
+/// An article by id.
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<ArticleRow>, DbError> {
+    optional(articles::table.find(id).select(ArticleRow::as_select()).first(conn))
+}
+
+/// An article by its current slug.
+pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> Result<Option<ArticleRow>, DbError> {
+    optional(articles::table.filter(articles::slug.eq(slug)).select(ArticleRow::as_select()).first(conn))
+}
+
+/// The article an old slug used to name.
+pub fn redirect_target(conn: &mut DbConn, old_slug: &str) -> Result<Option<ArticleRow>, DbError> {
+    optional(
+        article_slug_redirects::table
+            .inner_join(articles::table)
+            .filter(article_slug_redirects::slug.eq(old_slug))
+            .select(ArticleRow::as_select())
+            .first(conn),
+    )
+}
+
+/// Slugs taken by `base` and its numbered variants, old slugs included.
+pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
+    let mut taken: Vec<String> = articles::table
+        .filter(articles::slug.eq(base).or(articles::slug.like(suffixed(base))))
+        .select(articles::slug)
+        .load(conn)?;
+    taken.extend(
+        article_slug_redirects::table
+            .filter(article_slug_redirects::slug.eq(base).or(article_slug_redirects::slug.like(suffixed(base))))
+            .select(article_slug_redirects::slug)
+            .load::<String>(conn)?,
+    );
+    Ok(taken)
+}
+
+/// True when the slug is free for `article_id` (not another article's
+/// current or old slug).
+pub fn slug_free_for(conn: &mut DbConn, slug: &str, article_id: &str) -> Result<bool, DbError> {
+    let current: i64 = articles::table
+        .filter(articles::slug.eq(slug))
+        .filter(articles::id.ne(article_id))
+        .count()
+        .get_result(conn)?;
+    let old: i64 = article_slug_redirects::table
+        .filter(article_slug_redirects::slug.eq(slug))
+        .filter(article_slug_redirects::article_id.ne(article_id))
+        .count()
+        .get_result(conn)?;
+    Ok(current == 0 && old == 0)
+}
+
+/// Stores a new article with its byline and tags.
+pub fn insert(conn: &mut DbConn, row: &ArticleRow, author_ids: &[String], tag_ids: &[String]) -> Result<(), DbError> {
+    diesel::insert_into(articles::table).values(row).execute(conn)?;
+    set_authors(conn, &row.id, author_ids)?;
+    set_tags(conn, &row.id, tag_ids)?;
+    Ok(())
+}
+
+/// Applies `changes` if the article is still at `expected_version`; returns
+/// false when someone else changed it first (or it is gone).
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: i32,
+    changes: &ArticleChanges,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(articles::table.find(id).filter(articles::version.eq(expected_version)))
+        .set(changes)
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Keeps an old slug answering with a redirect to the article.
+pub fn remember_old_slug(conn: &mut DbConn, old_slug: &str, article_id: &str) -> Result<(), DbError> {
+    diesel::delete(article_slug_redirects::table.find(old_slug)).execute(conn)?;
+    diesel::insert_into(article_slug_redirects::table)
+        .values((article_slug_redirects::slug.eq(old_slug), article_slug_redirects::article_id.eq(article_id)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Forgets an old slug (it became an article's current slug again).
+pub fn forget_old_slug(conn: &mut DbConn, slug: &str) -> Result<(), DbError> {
+    diesel::delete(article_slug_redirects::table.find(slug)).execute(conn)?;
+    Ok(())
+}
+
+/// Replaces the byline, keeping the given order.
+pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -> Result<(), DbError> {
+    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
+    for (position, author_id) in author_ids.iter().enumerate() {
+        diesel::insert_into(article_authors::table)
+            .values((
+                article_authors::article_id.eq(article_id),
+                article_authors::author_id.eq(author_id),
+                article_authors::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Replaces the tags.
+pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Result<(), DbError> {
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    for tag_id in tag_ids {
+        diesel::insert_into(article_tags::table)
+            .values((article_tags::article_id.eq(article_id), article_tags::tag_id.eq(tag_id)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Removes an article; false when it did not exist.
+pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
+    Ok(diesel::delete(articles::table.find(id)).execute(conn)? > 0)
+}
+
+/// The bylines of many articles in one query, in byline order.
+pub fn authors_of(conn: &mut DbConn, article_ids: &[String]) -> Result<Vec<(String, AuthorRow)>, DbError> {
+    if article_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(article_authors::table
+        .inner_join(authors::table)
+        .filter(article_authors::article_id.eq_any(article_ids))
+        .order((article_authors::article_id, article_authors::position))
+        .select((article_authors::article_id, AuthorRow::as_select()))
+        .load(conn)?)
+}
+
+/// The tags of many articles in one query, in Vietnamese alphabetical order.
+pub fn tags_of(conn: &mut DbConn, article_ids: &[String]) -> Result<Vec<(String, TagRow)>, DbError> {
+    if article_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(article_tags::table
+        .inner_join(tags::table)
+        .filter(article_tags::article_id.eq_any(article_ids))
+        .order((article_tags::article_id, tags::sort_key))
+        .select((article_tags::article_id, TagRow::as_select()))
+        .load(conn)?)
+}

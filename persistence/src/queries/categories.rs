@@ -1,0 +1,92 @@
+//! Categories.
+
+use super::{optional, suffixed};
+use crate::models::category::{CategoryChanges, CategoryRow};
+use crate::schema::{articles, categories};
+use crate::{DbConn, DbError};
+use diesel::prelude::*;
+
+/// Stores a new category.
+pub fn insert(conn: &mut DbConn, row: &CategoryRow) -> Result<(), DbError> {
+    diesel::insert_into(categories::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Every category, in display order (a newspaper has tens, not thousands).
+pub fn list(conn: &mut DbConn) -> Result<Vec<CategoryRow>, DbError> {
+    Ok(categories::table
+        .order((categories::position, categories::name, categories::id))
+        .select(CategoryRow::as_select())
+        .load(conn)?)
+}
+
+/// A category by id or by slug.
+pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<CategoryRow>, DbError> {
+    optional(
+        categories::table
+            .filter(categories::id.eq(id_or_slug).or(categories::slug.eq(id_or_slug)))
+            .select(CategoryRow::as_select())
+            .first(conn),
+    )
+}
+
+/// Categories by ids, in one query.
+pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<CategoryRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(categories::table.filter(categories::id.eq_any(ids)).select(CategoryRow::as_select()).load(conn)?)
+}
+
+/// Slugs taken by `base` and its numbered variants.
+pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
+    Ok(categories::table
+        .filter(categories::slug.eq(base).or(categories::slug.like(suffixed(base))))
+        .select(categories::slug)
+        .load(conn)?)
+}
+
+/// Applies a partial update.
+pub fn update(conn: &mut DbConn, id: &str, changes: &CategoryChanges) -> Result<(), DbError> {
+    diesel::update(categories::table.find(id)).set(changes).execute(conn)?;
+    Ok(())
+}
+
+/// True when articles or sub-categories still point at the category.
+pub fn in_use(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
+    let children: i64 = categories::table.filter(categories::parent_id.eq(id)).count().get_result(conn)?;
+    let used = diesel::select(diesel::dsl::exists(articles::table.filter(articles::category_id.eq(id))))
+        .get_result::<bool>(conn)?;
+    Ok(children > 0 || used)
+}
+
+/// Removes a category; false when it did not exist.
+pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
+    Ok(diesel::delete(categories::table.find(id)).execute(conn)? > 0)
+}
+
+/// The ids of a category and every category below it.
+pub fn subtree_ids(all: &[CategoryRow], root: &str) -> Vec<String> {
+    let mut ids = vec![root.to_owned()];
+    let mut i = 0;
+    while i < ids.len() {
+        let parent = ids[i].clone();
+        ids.extend(all.iter().filter(|c| c.parent_id.as_deref() == Some(parent.as_str())).map(|c| c.id.clone()));
+        i += 1;
+    }
+    ids
+}
+
+/// The ancestors of a category, nearest first, itself included.
+pub fn chain(all: &[CategoryRow], start: &str) -> Vec<String> {
+    let mut chain = Vec::new();
+    let mut next = Some(start.to_owned());
+    while let Some(id) = next {
+        if chain.contains(&id) {
+            break; // a stored cycle should not exist; do not loop on one
+        }
+        next = all.iter().find(|c| c.id == id).and_then(|c| c.parent_id.clone());
+        chain.push(id);
+    }
+    chain
+}

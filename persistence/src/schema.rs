@@ -1,0 +1,178 @@
+//! Table definitions shared by both backends: portable SQL types only.
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        email -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        is_active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (token_hash) {
+        token_hash -> Text,
+        session_id -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> Text,
+        key_hash -> Text,
+        failed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        parent_id -> Nullable<Text>,
+        position -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    authors (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        sort_key -> Text,
+        bio -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    tags (id) {
+        id -> Text,
+        slug -> Text,
+        name -> Text,
+        sort_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    images (id) {
+        id -> Text,
+        storage_key -> Text,
+        url -> Text,
+        mime_type -> Text,
+        byte_size -> BigInt,
+        width -> Integer,
+        height -> Integer,
+        alt -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        credit -> Nullable<Text>,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> Text,
+        slug -> Text,
+        title -> Text,
+        sapo -> Nullable<Text>,
+        body -> Text,
+        body_html -> Text,
+        status -> Text,
+        featured -> Bool,
+        featured_rank -> Nullable<Integer>,
+        published_at -> Nullable<Timestamp>,
+        category_id -> Nullable<Text>,
+        cover_image_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        comment_count -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_slug_redirects (slug) {
+        slug -> Text,
+        article_id -> Text,
+    }
+}
+
+diesel::table! {
+    article_authors (article_id, author_id) {
+        article_id -> Text,
+        author_id -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    article_tags (article_id, tag_id) {
+        article_id -> Text,
+        tag_id -> Text,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        article_id -> Text,
+        author_name -> Text,
+        body -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        moderated_at -> Nullable<Timestamp>,
+        moderated_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(authors -> users (user_id));
+diesel::joinable!(articles -> categories (category_id));
+diesel::joinable!(article_authors -> articles (article_id));
+diesel::joinable!(article_authors -> authors (author_id));
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_tags -> tags (tag_id));
+diesel::joinable!(comments -> articles (article_id));
+diesel::joinable!(article_slug_redirects -> articles (article_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    refresh_tokens,
+    login_failures,
+    categories,
+    authors,
+    tags,
+    images,
+    articles,
+    article_slug_redirects,
+    article_authors,
+    article_tags,
+    comments,
+);
