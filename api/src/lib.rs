@@ -1,1 +1,17 @@
-//! stub
+//! The HTTP face of Toà soạn: actix-web routes, request extractors, auth,
+//! problem+json errors, pagination, caching headers and the OpenAPI
+//! document, plus start-up and the `seed` command. Storage goes through
+//! `toasoan-persistence`; rules come from `toasoan-domain`. No SQL here.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod extractors;
+pub mod http_cache;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod seed;
+pub mod slugs;
+pub mod views;

@@ -1,1 +1,145 @@
-fn main() {}
+//! The `toasoan` command: `serve` (default), `migrate`, `user create`,
+//! `seed`, and `openapi` (prints the document committed as openapi.yaml).
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use toasoan_api::config::Config;
+use toasoan_api::{app, openapi, seed};
+use toasoan_domain::user::Role;
+
+#[derive(Parser)]
+#[command(
+    name = "toasoan",
+    version,
+    about = "Toà soạn: a headless CMS for newsrooms"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Fill the database with a demo newsroom of Vietnamese articles.
+    Seed {
+        /// How many articles to generate (the example page is added too).
+        #[arg(long, default_value_t = 1000)]
+        articles: usize,
+    },
+    /// Print the OpenAPI document as YAML.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Create {
+        /// Login e-mail.
+        #[arg(long)]
+        email: String,
+        /// Password (10+ characters); read from TOASOAN_USER_PASSWORD when not given.
+        #[arg(long, env = "TOASOAN_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// admin, editor or author.
+        #[arg(long, default_value = "author")]
+        role: String,
+        /// Shown name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        return match openapi::yaml() {
+            Ok(yaml) => {
+                print!("{yaml}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(&e),
+        };
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => return fail(&format!("configuration: {e}")),
+    };
+    init_logging(config.json_logs);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => app::open_database(&config)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    role,
+                    name,
+                },
+        } => create_user(&config, &email, &password, &role, &name),
+        Command::Seed { articles } => app::open_database(&config)
+            .map_err(|e| e.to_string())
+            .and_then(|pool| seed::run(&pool, articles).map_err(|e| e.to_string()))
+            .map(|report| println!("{report}")),
+        Command::Openapi => Ok(()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("toasoan: {message}");
+    ExitCode::FAILURE
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let (server, addr) = app::start(config).map_err(|e| e.to_string())?;
+    tracing::info!(%addr, "serving; docs at http://{addr}/docs/");
+    server.await.map_err(|e| e.to_string())
+}
+
+fn create_user(
+    config: &Config,
+    email: &str,
+    password: &str,
+    role: &str,
+    name: &str,
+) -> Result<(), String> {
+    let role = Role::parse(role).map_err(|e| e.message)?;
+    let pool = app::open_database(config).map_err(|e| e.to_string())?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    app::create_user(&mut conn, email, password, name, role).map_err(|e| e.to_string())?;
+    println!(
+        "created {} account {}",
+        role.as_str(),
+        email.trim().to_lowercase()
+    );
+    Ok(())
+}

@@ -74,7 +74,11 @@ impl Status {
             "in_review" => Ok(Status::InReview),
             "published" => Ok(Status::Published),
             "archived" => Ok(Status::Archived),
-            _ => Err(FieldError::new("status", "invalid_status", "unknown article status")),
+            _ => Err(FieldError::new(
+                "status",
+                "invalid_status",
+                "unknown article status",
+            )),
         }
     }
 
@@ -102,7 +106,11 @@ impl Status {
                 return Err(FieldError::new(
                     "status",
                     "invalid_transition",
-                    format!("cannot {} an article that is {}", action.as_str(), self.as_str()),
+                    format!(
+                        "cannot {} an article that is {}",
+                        action.as_str(),
+                        self.as_str()
+                    ),
                 ));
             }
         };
@@ -148,7 +156,8 @@ pub fn may(role: Role, action: Action, own: bool, status: Status) -> bool {
     if role.at_least(Role::Editor) {
         return true;
     }
-    own && status == Status::Draft && matches!(action, Action::Edit | Action::Delete | Action::Submit)
+    own && status == Status::Draft
+        && matches!(action, Action::Edit | Action::Delete | Action::Submit)
 }
 
 #[cfg(test)]
@@ -168,9 +177,18 @@ mod tests {
 
     #[test]
     fn the_workflow_allows_only_sensible_moves() {
-        assert_eq!(Status::Draft.after(Action::Submit).unwrap(), Status::InReview);
-        assert_eq!(Status::InReview.after(Action::Publish).unwrap(), Status::Published);
-        assert_eq!(Status::Published.after(Action::Unpublish).unwrap(), Status::Draft);
+        assert_eq!(
+            Status::Draft.after(Action::Submit).unwrap(),
+            Status::InReview
+        );
+        assert_eq!(
+            Status::InReview.after(Action::Publish).unwrap(),
+            Status::Published
+        );
+        assert_eq!(
+            Status::Published.after(Action::Unpublish).unwrap(),
+            Status::Draft
+        );
         assert!(Status::Published.after(Action::Submit).is_err());
         assert!(Status::Draft.after(Action::Unpublish).is_err());
         assert!(Status::Archived.after(Action::Archive).is_err());
@@ -180,8 +198,14 @@ mod tests {
     fn a_published_article_in_the_future_is_scheduled() {
         let now = Utc::now();
         let status = Status::Published;
-        assert_eq!(status.public(Some(now + Duration::minutes(5)), now), PublicStatus::Scheduled);
-        assert_eq!(status.public(Some(now - Duration::minutes(5)), now), PublicStatus::Published);
+        assert_eq!(
+            status.public(Some(now + Duration::minutes(5)), now),
+            PublicStatus::Scheduled
+        );
+        assert_eq!(
+            status.public(Some(now - Duration::minutes(5)), now),
+            PublicStatus::Published
+        );
     }
 
     #[test]

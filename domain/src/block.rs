@@ -83,7 +83,11 @@ impl Body {
     pub fn parse(raw: Vec<Block>) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         if raw.len() > MAX_BLOCKS {
-            errors.push(FieldError::new("body", "too_many_blocks", format!("at most {MAX_BLOCKS} blocks")));
+            errors.push(FieldError::new(
+                "body",
+                "too_many_blocks",
+                format!("at most {MAX_BLOCKS} blocks"),
+            ));
             return Err(errors);
         }
         let mut blocks = Vec::with_capacity(raw.len());
@@ -149,14 +153,28 @@ fn inline(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
 
 fn clean_block(block: Block) -> Result<Block, FieldError> {
     Ok(match block {
-        Block::Paragraph { text } => Block::Paragraph { text: inline("text", &text, MAX_TEXT)? },
+        Block::Paragraph { text } => Block::Paragraph {
+            text: inline("text", &text, MAX_TEXT)?,
+        },
         Block::Heading { level, text } => {
             if !(2..=4).contains(&level) {
-                return Err(FieldError::new("level", "out_of_range", "heading level is 2, 3 or 4"));
+                return Err(FieldError::new(
+                    "level",
+                    "out_of_range",
+                    "heading level is 2, 3 or 4",
+                ));
             }
-            Block::Heading { level, text: plain("text", &text, 1, MAX_SHORT)? }
+            Block::Heading {
+                level,
+                text: plain("text", &text, 1, MAX_SHORT)?,
+            }
         }
-        Block::Image { image_id, caption, credit, alt } => Block::Image {
+        Block::Image {
+            image_id,
+            caption,
+            credit,
+            alt,
+        } => Block::Image {
             image_id,
             caption: optional_plain("caption", caption.as_deref(), MAX_SHORT)?,
             credit: optional_plain("credit", credit.as_deref(), 200)?,
@@ -168,7 +186,11 @@ fn clean_block(block: Block) -> Result<Block, FieldError> {
         },
         Block::List { ordered, items } => {
             if items.is_empty() || items.len() > MAX_LIST_ITEMS {
-                return Err(FieldError::new("items", "invalid_length", format!("1 to {MAX_LIST_ITEMS} items")));
+                return Err(FieldError::new(
+                    "items",
+                    "invalid_length",
+                    format!("1 to {MAX_LIST_ITEMS} items"),
+                ));
             }
             let items = items
                 .iter()
@@ -180,12 +202,24 @@ fn clean_block(block: Block) -> Result<Block, FieldError> {
         Block::Embed { url, caption } => {
             let url = url.trim().to_owned();
             let host_ok = url.strip_prefix("https://").is_some_and(|rest| {
-                rest.split(['/', '?', '#']).next().is_some_and(|host| !host.is_empty())
+                rest.split(['/', '?', '#'])
+                    .next()
+                    .is_some_and(|host| !host.is_empty())
             });
-            if url.len() > MAX_URL || !host_ok || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                return Err(FieldError::new("url", "invalid_url", "an embed is an https:// URL"));
+            if url.len() > MAX_URL
+                || !host_ok
+                || url.chars().any(|c| c.is_whitespace() || c.is_control())
+            {
+                return Err(FieldError::new(
+                    "url",
+                    "invalid_url",
+                    "an embed is an https:// URL",
+                ));
             }
-            Block::Embed { url, caption: optional_plain("caption", caption.as_deref(), MAX_SHORT)? }
+            Block::Embed {
+                url,
+                caption: optional_plain("caption", caption.as_deref(), MAX_SHORT)?,
+            }
         }
     })
 }
@@ -193,7 +227,9 @@ fn clean_block(block: Block) -> Result<Block, FieldError> {
 fn render_block(block: &Block, images: &HashMap<Uuid, ImageSource>, html: &mut String) {
     match block {
         Block::Paragraph { text } => html.push_str(&format!("<p>{text}</p>")),
-        Block::Heading { level, text } => html.push_str(&format!("<h{level}>{}</h{level}>", escape_html(text))),
+        Block::Heading { level, text } => {
+            html.push_str(&format!("<h{level}>{}</h{level}>", escape_html(text)))
+        }
         Block::Quote { text, cite } => {
             html.push_str(&format!("<blockquote><p>{text}</p>"));
             if let Some(cite) = cite {
@@ -209,10 +245,21 @@ fn render_block(block: &Block, images: &HashMap<Uuid, ImageSource>, html: &mut S
             }
             html.push_str(&format!("</{tag}>"));
         }
-        Block::Image { image_id, caption, credit, alt } => {
+        Block::Image {
+            image_id,
+            caption,
+            credit,
+            alt,
+        } => {
             // An image deleted since the article was written is left out.
-            let Some(image) = images.get(image_id) else { return };
-            let alt = alt.as_ref().or(image.alt.as_ref()).map(String::as_str).unwrap_or("");
+            let Some(image) = images.get(image_id) else {
+                return;
+            };
+            let alt = alt
+                .as_ref()
+                .or(image.alt.as_ref())
+                .map(String::as_str)
+                .unwrap_or("");
             html.push_str(&format!(
                 r#"<figure class="image"><img src="{}" alt="{}" width="{}" height="{}" loading="lazy">"#,
                 escape_html(&image.url),
@@ -246,7 +293,10 @@ fn figcaption(caption: Option<&str>, credit: Option<&str>, html: &mut String) {
         if caption.is_some() {
             html.push(' ');
         }
-        html.push_str(&format!(r#"<span class="credit">Ảnh: {}</span>"#, escape_html(credit)));
+        html.push_str(&format!(
+            r#"<span class="credit">Ảnh: {}</span>"#,
+            escape_html(credit)
+        ));
     }
     html.push_str("</figcaption>");
 }
@@ -267,7 +317,10 @@ mod tests {
         ]))
         .unwrap();
         let html = body.render_html(&HashMap::new());
-        assert_eq!(html, "<p>Theo đó, <b>tiếp tục</b></p><h2>&lt;i&gt;Học&lt;/i&gt; &amp; làm</h2>");
+        assert_eq!(
+            html,
+            "<p>Theo đó, <b>tiếp tục</b></p><h2>&lt;i&gt;Học&lt;/i&gt; &amp; làm</h2>"
+        );
     }
 
     #[test]
@@ -279,7 +332,12 @@ mod tests {
         .unwrap();
         let images = HashMap::from([(
             id,
-            ImageSource { url: "/media/a.jpg".into(), width: 1200, height: 800, alt: Some("Đại hội".into()) },
+            ImageSource {
+                url: "/media/a.jpg".into(),
+                width: 1200,
+                height: 800,
+                alt: Some("Đại hội".into()),
+            },
         )]);
         let html = body.render_html(&images);
         assert_eq!(
@@ -313,7 +371,8 @@ mod tests {
 
     #[test]
     fn unknown_block_types_do_not_deserialize() {
-        let raw: Result<Vec<Block>, _> = serde_json::from_value(serde_json::json!([{"type": "iframe", "src": "x"}]));
+        let raw: Result<Vec<Block>, _> =
+            serde_json::from_value(serde_json::json!([{"type": "iframe", "src": "x"}]));
         assert!(raw.is_err());
     }
 }

@@ -20,10 +20,18 @@ pub fn description(raw: Option<&str>) -> Result<Option<String>, FieldError> {
 /// ancestors) the ancestry of `id` makes no cycle and stays shallow enough.
 pub fn check_ancestry(id: Option<&str>, parent_chain: &[String]) -> Result<(), FieldError> {
     if id.is_some_and(|id| parent_chain.iter().any(|p| p == id)) {
-        return Err(FieldError::new("parent_id", "cycle", "a category cannot be its own ancestor"));
+        return Err(FieldError::new(
+            "parent_id",
+            "cycle",
+            "a category cannot be its own ancestor",
+        ));
     }
     if parent_chain.len() + 1 > MAX_DEPTH {
-        return Err(FieldError::new("parent_id", "too_deep", format!("categories nest at most {MAX_DEPTH} levels")));
+        return Err(FieldError::new(
+            "parent_id",
+            "too_deep",
+            format!("categories nest at most {MAX_DEPTH} levels"),
+        ));
     }
     Ok(())
 }

@@ -30,7 +30,11 @@ impl CommentStatus {
             "pending" => Ok(CommentStatus::Pending),
             "approved" => Ok(CommentStatus::Approved),
             "rejected" => Ok(CommentStatus::Rejected),
-            _ => Err(FieldError::new("status", "invalid_status", "status is pending, approved or rejected")),
+            _ => Err(FieldError::new(
+                "status",
+                "invalid_status",
+                "status is pending, approved or rejected",
+            )),
         }
     }
 }

@@ -13,7 +13,11 @@ pub const ALLOWED_TYPES: [&str; 4] = ["image/jpeg", "image/png", "image/webp", "
 /// Checks an image's decoded dimensions against the limits.
 pub fn check_dimensions(width: u32, height: u32) -> Result<(), FieldError> {
     if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Err(FieldError::new("file", "too_many_pixels", format!("at most {MAX_PIXELS} pixels")));
+        return Err(FieldError::new(
+            "file",
+            "too_many_pixels",
+            format!("at most {MAX_PIXELS} pixels"),
+        ));
     }
     Ok(())
 }

@@ -13,9 +13,15 @@ pub struct Slug(String);
 impl Slug {
     /// Accepts a slug exactly as given, or says why it is not one.
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let valid_chars = raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let valid_chars = raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if raw.is_empty() || raw.len() > MAX_SLUG_LEN {
-            return Err(FieldError::new("slug", "invalid_length", format!("a slug has 1 to {MAX_SLUG_LEN} characters")));
+            return Err(FieldError::new(
+                "slug",
+                "invalid_length",
+                format!("a slug has 1 to {MAX_SLUG_LEN} characters"),
+            ));
         }
         if !valid_chars || raw.starts_with('-') || raw.ends_with('-') || raw.contains("--") {
             return Err(FieldError::new(
@@ -58,7 +64,11 @@ impl Slug {
                 _ => cut.to_owned(),
             };
         }
-        if slug.is_empty() { None } else { Some(Self(slug)) }
+        if slug.is_empty() {
+            None
+        } else {
+            Some(Self(slug))
+        }
     }
 
     /// The slug with a clash suffix: `base-2`, `base-3`, ...
@@ -108,7 +118,9 @@ mod tests {
     use super::*;
 
     fn slug(title: &str) -> String {
-        Slug::from_title(title).map(Slug::into_string).unwrap_or_default()
+        Slug::from_title(title)
+            .map(Slug::into_string)
+            .unwrap_or_default()
     }
 
     #[test]
@@ -121,12 +133,18 @@ mod tests {
 
     #[test]
     fn d_with_stroke_becomes_d_in_both_cases() {
-        assert_eq!(slug("Đà Nẵng đường Điện Biên Phủ"), "da-nang-duong-dien-bien-phu");
+        assert_eq!(
+            slug("Đà Nẵng đường Điện Biên Phủ"),
+            "da-nang-duong-dien-bien-phu"
+        );
     }
 
     #[test]
     fn punctuation_collapses_to_single_hyphens() {
-        assert_eq!(slug("  Kinh tế -- Xã hội: “Đổi mới”!  "), "kinh-te-xa-hoi-doi-moi");
+        assert_eq!(
+            slug("  Kinh tế -- Xã hội: “Đổi mới”!  "),
+            "kinh-te-xa-hoi-doi-moi"
+        );
         assert_eq!(slug("COVID-19 & 2024"), "covid-19-2024");
     }
 

@@ -11,20 +11,43 @@ pub fn plain(field: &str, raw: &str, min: usize, max: usize) -> Result<String, F
     let text = raw.trim();
     let len = text.chars().count();
     if len < min {
-        let message = if min == 1 { "must not be empty".to_owned() } else { format!("needs at least {min} characters") };
-        return Err(FieldError::new(field, if min == 1 { "required" } else { "too_short" }, message));
+        let message = if min == 1 {
+            "must not be empty".to_owned()
+        } else {
+            format!("needs at least {min} characters")
+        };
+        return Err(FieldError::new(
+            field,
+            if min == 1 { "required" } else { "too_short" },
+            message,
+        ));
     }
     if len > max {
-        return Err(FieldError::new(field, "too_long", format!("at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            "too_long",
+            format!("at most {max} characters"),
+        ));
     }
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(FieldError::new(field, "invalid_characters", "control characters are not allowed"));
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(FieldError::new(
+            field,
+            "invalid_characters",
+            "control characters are not allowed",
+        ));
     }
     Ok(text.to_owned())
 }
 
 /// An optional plain-text field: blank becomes `None`.
-pub fn optional_plain(field: &str, raw: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
+pub fn optional_plain(
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
     match raw.map(str::trim) {
         None | Some("") => Ok(None),
         Some(text) => plain(field, text, 1, max).map(Some),
@@ -71,8 +94,8 @@ pub fn fold(text: &str) -> String {
 
 /// Vietnamese alphabet order, with f j w z placed where Latin puts them.
 const ALPHABET: [&str; 33] = [
-    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "ô", "ơ", "p", "q",
-    "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+    "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
 ];
 
 /// Tone marks in dictionary order: none, huyền, hỏi, ngã, sắc, nặng.
@@ -137,9 +160,16 @@ mod tests {
 
     #[test]
     fn names_sort_in_vietnamese_alphabetical_order() {
-        let mut names = vec!["Đặng", "Dương", "Bùi", "Âu", "Ánh", "An", "Ân", "Ông", "Ơn", "Ong", "Ăn"];
+        let mut names = vec![
+            "Đặng", "Dương", "Bùi", "Âu", "Ánh", "An", "Ân", "Ông", "Ơn", "Ong", "Ăn",
+        ];
         names.sort_by_key(|n| vietnamese_sort_key(n));
-        assert_eq!(names, vec!["An", "Ánh", "Ăn", "Ân", "Âu", "Bùi", "Dương", "Đặng", "Ong", "Ông", "Ơn"]);
+        assert_eq!(
+            names,
+            vec![
+                "An", "Ánh", "Ăn", "Ân", "Âu", "Bùi", "Dương", "Đặng", "Ong", "Ông", "Ơn"
+            ]
+        );
     }
 
     #[test]
@@ -153,7 +183,13 @@ mod tests {
     fn plain_text_is_trimmed_and_bounded() {
         assert_eq!(plain("title", "  Tin  ", 1, 10).unwrap(), "Tin");
         assert_eq!(plain("title", "   ", 1, 10).unwrap_err().code, "required");
-        assert_eq!(plain("title", "abcdefghijk", 1, 10).unwrap_err().code, "too_long");
-        assert_eq!(plain("title", "a\u{0}b", 1, 10).unwrap_err().code, "invalid_characters");
+        assert_eq!(
+            plain("title", "abcdefghijk", 1, 10).unwrap_err().code,
+            "too_long"
+        );
+        assert_eq!(
+            plain("title", "a\u{0}b", 1, 10).unwrap_err().code,
+            "invalid_characters"
+        );
     }
 }

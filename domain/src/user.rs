@@ -33,7 +33,11 @@ impl Role {
             "author" => Ok(Role::Author),
             "editor" => Ok(Role::Editor),
             "admin" => Ok(Role::Admin),
-            _ => Err(FieldError::new("role", "invalid_role", "role is admin, editor or author")),
+            _ => Err(FieldError::new(
+                "role",
+                "invalid_role",
+                "role is admin, editor or author",
+            )),
         }
     }
 
@@ -52,10 +56,20 @@ impl Email {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let email = raw.trim().to_lowercase();
         let shaped = email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         });
-        if email.len() > 254 || !shaped || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(FieldError::new("email", "invalid_email", "not an e-mail address"));
+        if email.len() > 254
+            || !shaped
+            || email.chars().any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(FieldError::new(
+                "email",
+                "invalid_email",
+                "not an e-mail address",
+            ));
         }
         Ok(Self(email))
     }
@@ -79,10 +93,18 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let len = raw.chars().count();
         if len < Self::MIN {
-            return Err(FieldError::new("password", "too_short", format!("at least {} characters", Self::MIN)));
+            return Err(FieldError::new(
+                "password",
+                "too_short",
+                format!("at least {} characters", Self::MIN),
+            ));
         }
         if len > Self::MAX {
-            return Err(FieldError::new("password", "too_long", format!("at most {} characters", Self::MAX)));
+            return Err(FieldError::new(
+                "password",
+                "too_long",
+                format!("at most {} characters", Self::MAX),
+            ));
         }
         Ok(Self(raw.to_owned()))
     }
@@ -113,7 +135,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Bien.Tap@BaoQuangNam.vn ").unwrap().as_str(), "bien.tap@baoquangnam.vn");
+        assert_eq!(
+            Email::parse(" Bien.Tap@BaoQuangNam.vn ").unwrap().as_str(),
+            "bien.tap@baoquangnam.vn"
+        );
         for bad in ["", "a", "a@b", "@b.vn", "a b@c.vn", "a@.vn"] {
             assert!(Email::parse(bad).is_err(), "{bad:?}");
         }

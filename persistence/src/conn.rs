@@ -44,7 +44,10 @@ impl Backend {
             return Ok((Backend::Sqlite, url.to_owned()));
         }
         let scheme_like = url.split_once(':').is_some_and(|(scheme, _)| {
-            scheme.len() > 1 && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+            scheme.len() > 1
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+')
         });
         if scheme_like || url.is_empty() {
             return Err(DbError::Config(format!(
@@ -77,12 +80,12 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match self.backend {
-            Backend::Postgres => {
-                PgConnection::establish(&self.target).map(DbConn::Pg).map_err(r2d2::Error::ConnectionError)
-            }
+            Backend::Postgres => PgConnection::establish(&self.target)
+                .map(DbConn::Pg)
+                .map_err(r2d2::Error::ConnectionError),
             Backend::Sqlite => {
-                let mut conn =
-                    SqliteConnection::establish(&self.target).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn = SqliteConnection::establish(&self.target)
+                    .map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer. synchronous=FULL makes
                 // every commit durable before it is acknowledged, even across
                 // a power cut, not only a process crash.
@@ -97,7 +100,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -114,10 +118,12 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
     let manager = Manager::new(url)?;
     if manager.backend == Backend::Sqlite
-        && let Some(parent) = std::path::Path::new(manager.target.trim_start_matches("file:")).parent()
+        && let Some(parent) =
+            std::path::Path::new(manager.target.trim_start_matches("file:")).parent()
         && !parent.as_os_str().is_empty()
     {
-        std::fs::create_dir_all(parent).map_err(|e| DbError::Config(format!("cannot create {parent:?}: {e}")))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbError::Config(format!("cannot create {parent:?}: {e}")))?;
     }
     r2d2::Pool::builder()
         .max_size(max_size)
@@ -129,8 +135,12 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
 /// Applies every pending migration of the connection's backend; returns how many ran.
 pub fn migrate(conn: &mut DbConn) -> Result<usize, DbError> {
     let applied = match conn {
-        DbConn::Pg(pg) => pg.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
-        DbConn::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConn::Pg(pg) => pg
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+        DbConn::Sqlite(sqlite) => sqlite
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.len()),
     };
     applied.map_err(|e| DbError::Migration(e.to_string()))
 }
@@ -144,7 +154,9 @@ where
     E: From<DbError>,
 {
     let begun = match conn {
-        DbConn::Sqlite(sqlite) => AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE"),
+        DbConn::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        }
         DbConn::Pg(pg) => AnsiTransactionManager::begin_transaction(pg),
     };
     begun.map_err(|e| E::from(DbError::from(e)))?;
@@ -163,6 +175,11 @@ where
     }
 }
 
+/// Checks that the database answers.
+pub fn ping(conn: &mut DbConn) -> Result<(), DbError> {
+    Ok(conn.batch_execute("SELECT 1")?)
+}
+
 /// The backend a connection talks to.
 pub fn backend_of(conn: &DbConn) -> Backend {
     match conn {
@@ -177,9 +194,18 @@ mod tests {
 
     #[test]
     fn the_backend_comes_from_the_scheme() {
-        assert_eq!(Backend::from_url("postgres://u@h/db").unwrap().0, Backend::Postgres);
-        assert_eq!(Backend::from_url("sqlite://data/x.db").unwrap(), (Backend::Sqlite, "data/x.db".into()));
-        assert_eq!(Backend::from_url("./data/toasoan.db").unwrap().0, Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("postgres://u@h/db").unwrap().0,
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("sqlite://data/x.db").unwrap(),
+            (Backend::Sqlite, "data/x.db".into())
+        );
+        assert_eq!(
+            Backend::from_url("./data/toasoan.db").unwrap().0,
+            Backend::Sqlite
+        );
         assert!(Backend::from_url("postgres:oops").is_err());
         assert!(Backend::from_url("mysql://x").is_err());
     }

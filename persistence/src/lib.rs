@@ -10,5 +10,5 @@ pub mod queries;
 pub mod schema;
 pub mod time;
 
-pub use conn::{Backend, DbConn, Pool, PooledConn, connect, migrate, write_tx};
+pub use conn::{Backend, DbConn, Pool, PooledConn, connect, migrate, ping, write_tx};
 pub use error::DbError;

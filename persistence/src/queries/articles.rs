@@ -5,7 +5,9 @@ use super::{optional, suffixed};
 use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow};
 use crate::models::author::AuthorRow;
 use crate::models::tag::TagRow;
-use crate::schema::{article_authors, article_slug_redirects, article_tags, articles, authors, tags};
+use crate::schema::{
+    article_authors, article_slug_redirects, article_tags, articles, authors, tags,
+};
 use crate::{DbConn, DbError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -49,6 +51,8 @@ pub struct ListQuery {
     pub tag_id: Option<String>,
     /// Only (non-)featured articles.
     pub featured: Option<bool>,
+    /// Only articles this account created.
+    pub created_by: Option<String>,
     /// Continue after this position.
     pub after: Option<Position>,
     /// Rows to return.
@@ -57,14 +61,20 @@ pub struct ListQuery {
 
 /// One page of article summaries (no bodies are read).
 pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, DbError> {
-    let mut query = articles::table.select(ArticleSummaryRow::as_select()).into_boxed();
+    let mut query = articles::table
+        .select(ArticleSummaryRow::as_select())
+        .into_boxed();
     let by_publication = match &q.visibility {
         Visibility::Public { now } => {
-            query = query.filter(articles::status.eq("published")).filter(articles::published_at.le(*now));
+            query = query
+                .filter(articles::status.eq("published"))
+                .filter(articles::published_at.le(*now));
             true
         }
         Visibility::Scheduled { now } => {
-            query = query.filter(articles::status.eq("published")).filter(articles::published_at.gt(*now));
+            query = query
+                .filter(articles::status.eq("published"))
+                .filter(articles::published_at.gt(*now));
             true
         }
         Visibility::Status(status) => {
@@ -78,25 +88,33 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
     if let Some(author) = &q.author_id {
         query = query.filter(
             articles::id.eq_any(
-                article_authors::table.filter(article_authors::author_id.eq(author.clone())).select(article_authors::article_id),
+                article_authors::table
+                    .filter(article_authors::author_id.eq(author.clone()))
+                    .select(article_authors::article_id),
             ),
         );
     }
     if let Some(tag) = &q.tag_id {
         query = query.filter(
-            articles::id
-                .eq_any(article_tags::table.filter(article_tags::tag_id.eq(tag.clone())).select(article_tags::article_id)),
+            articles::id.eq_any(
+                article_tags::table
+                    .filter(article_tags::tag_id.eq(tag.clone()))
+                    .select(article_tags::article_id),
+            ),
         );
     }
     if let Some(featured) = q.featured {
         query = query.filter(articles::featured.eq(featured));
     }
+    if let Some(user) = &q.created_by {
+        query = query.filter(articles::created_by.eq(user.clone()));
+    }
     match &q.after {
         Some(Position::Published(at, id)) => {
             query = query.filter(
-                articles::published_at
-                    .lt(*at)
-                    .or(articles::published_at.eq(*at).and(articles::id.lt(id.clone()))),
+                articles::published_at.lt(*at).or(articles::published_at
+                    .eq(*at)
+                    .and(articles::id.lt(id.clone()))),
             );
         }
         Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
@@ -112,12 +130,22 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
 
 /// An article by id.
 pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<ArticleRow>, DbError> {
-    optional(articles::table.find(id).select(ArticleRow::as_select()).first(conn))
+    optional(
+        articles::table
+            .find(id)
+            .select(ArticleRow::as_select())
+            .first(conn),
+    )
 }
 
 /// An article by its current slug.
 pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> Result<Option<ArticleRow>, DbError> {
-    optional(articles::table.filter(articles::slug.eq(slug)).select(ArticleRow::as_select()).first(conn))
+    optional(
+        articles::table
+            .filter(articles::slug.eq(slug))
+            .select(ArticleRow::as_select())
+            .first(conn),
+    )
 }
 
 /// The article an old slug used to name.
@@ -134,12 +162,20 @@ pub fn redirect_target(conn: &mut DbConn, old_slug: &str) -> Result<Option<Artic
 /// Slugs taken by `base` and its numbered variants, old slugs included.
 pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
     let mut taken: Vec<String> = articles::table
-        .filter(articles::slug.eq(base).or(articles::slug.like(suffixed(base))))
+        .filter(
+            articles::slug
+                .eq(base)
+                .or(articles::slug.like(suffixed(base))),
+        )
         .select(articles::slug)
         .load(conn)?;
     taken.extend(
         article_slug_redirects::table
-            .filter(article_slug_redirects::slug.eq(base).or(article_slug_redirects::slug.like(suffixed(base))))
+            .filter(
+                article_slug_redirects::slug
+                    .eq(base)
+                    .or(article_slug_redirects::slug.like(suffixed(base))),
+            )
             .select(article_slug_redirects::slug)
             .load::<String>(conn)?,
     );
@@ -163,8 +199,15 @@ pub fn slug_free_for(conn: &mut DbConn, slug: &str, article_id: &str) -> Result<
 }
 
 /// Stores a new article with its byline and tags.
-pub fn insert(conn: &mut DbConn, row: &ArticleRow, author_ids: &[String], tag_ids: &[String]) -> Result<(), DbError> {
-    diesel::insert_into(articles::table).values(row).execute(conn)?;
+pub fn insert(
+    conn: &mut DbConn,
+    row: &ArticleRow,
+    author_ids: &[String],
+    tag_ids: &[String],
+) -> Result<(), DbError> {
+    diesel::insert_into(articles::table)
+        .values(row)
+        .execute(conn)?;
     set_authors(conn, &row.id, author_ids)?;
     set_tags(conn, &row.id, tag_ids)?;
     Ok(())
@@ -178,17 +221,28 @@ pub fn update(
     expected_version: i32,
     changes: &ArticleChanges,
 ) -> Result<bool, DbError> {
-    let updated = diesel::update(articles::table.find(id).filter(articles::version.eq(expected_version)))
-        .set(changes)
-        .execute(conn)?;
+    let updated = diesel::update(
+        articles::table
+            .find(id)
+            .filter(articles::version.eq(expected_version)),
+    )
+    .set(changes)
+    .execute(conn)?;
     Ok(updated == 1)
 }
 
 /// Keeps an old slug answering with a redirect to the article.
-pub fn remember_old_slug(conn: &mut DbConn, old_slug: &str, article_id: &str) -> Result<(), DbError> {
+pub fn remember_old_slug(
+    conn: &mut DbConn,
+    old_slug: &str,
+    article_id: &str,
+) -> Result<(), DbError> {
     diesel::delete(article_slug_redirects::table.find(old_slug)).execute(conn)?;
     diesel::insert_into(article_slug_redirects::table)
-        .values((article_slug_redirects::slug.eq(old_slug), article_slug_redirects::article_id.eq(article_id)))
+        .values((
+            article_slug_redirects::slug.eq(old_slug),
+            article_slug_redirects::article_id.eq(article_id),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -200,8 +254,13 @@ pub fn forget_old_slug(conn: &mut DbConn, slug: &str) -> Result<(), DbError> {
 }
 
 /// Replaces the byline, keeping the given order.
-pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -> Result<(), DbError> {
-    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id))).execute(conn)?;
+pub fn set_authors(
+    conn: &mut DbConn,
+    article_id: &str,
+    author_ids: &[String],
+) -> Result<(), DbError> {
+    diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id)))
+        .execute(conn)?;
     for (position, author_id) in author_ids.iter().enumerate() {
         diesel::insert_into(article_authors::table)
             .values((
@@ -216,10 +275,14 @@ pub fn set_authors(conn: &mut DbConn, article_id: &str, author_ids: &[String]) -
 
 /// Replaces the tags.
 pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Result<(), DbError> {
-    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
+        .execute(conn)?;
     for tag_id in tag_ids {
         diesel::insert_into(article_tags::table)
-            .values((article_tags::article_id.eq(article_id), article_tags::tag_id.eq(tag_id)))
+            .values((
+                article_tags::article_id.eq(article_id),
+                article_tags::tag_id.eq(tag_id),
+            ))
             .execute(conn)?;
     }
     Ok(())
@@ -231,7 +294,10 @@ pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
 }
 
 /// The bylines of many articles in one query, in byline order.
-pub fn authors_of(conn: &mut DbConn, article_ids: &[String]) -> Result<Vec<(String, AuthorRow)>, DbError> {
+pub fn authors_of(
+    conn: &mut DbConn,
+    article_ids: &[String],
+) -> Result<Vec<(String, AuthorRow)>, DbError> {
     if article_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -244,7 +310,10 @@ pub fn authors_of(conn: &mut DbConn, article_ids: &[String]) -> Result<Vec<(Stri
 }
 
 /// The tags of many articles in one query, in Vietnamese alphabetical order.
-pub fn tags_of(conn: &mut DbConn, article_ids: &[String]) -> Result<Vec<(String, TagRow)>, DbError> {
+pub fn tags_of(
+    conn: &mut DbConn,
+    article_ids: &[String],
+) -> Result<Vec<(String, TagRow)>, DbError> {
     if article_ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -8,7 +8,9 @@ use diesel::prelude::*;
 
 /// Stores a new category.
 pub fn insert(conn: &mut DbConn, row: &CategoryRow) -> Result<(), DbError> {
-    diesel::insert_into(categories::table).values(row).execute(conn)?;
+    diesel::insert_into(categories::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -24,7 +26,11 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<CategoryRow>, DbError> {
 pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<CategoryRow>, DbError> {
     optional(
         categories::table
-            .filter(categories::id.eq(id_or_slug).or(categories::slug.eq(id_or_slug)))
+            .filter(
+                categories::id
+                    .eq(id_or_slug)
+                    .or(categories::slug.eq(id_or_slug)),
+            )
             .select(CategoryRow::as_select())
             .first(conn),
     )
@@ -35,28 +41,42 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<CategoryRow>, DbE
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(categories::table.filter(categories::id.eq_any(ids)).select(CategoryRow::as_select()).load(conn)?)
+    Ok(categories::table
+        .filter(categories::id.eq_any(ids))
+        .select(CategoryRow::as_select())
+        .load(conn)?)
 }
 
 /// Slugs taken by `base` and its numbered variants.
 pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
     Ok(categories::table
-        .filter(categories::slug.eq(base).or(categories::slug.like(suffixed(base))))
+        .filter(
+            categories::slug
+                .eq(base)
+                .or(categories::slug.like(suffixed(base))),
+        )
         .select(categories::slug)
         .load(conn)?)
 }
 
 /// Applies a partial update.
 pub fn update(conn: &mut DbConn, id: &str, changes: &CategoryChanges) -> Result<(), DbError> {
-    diesel::update(categories::table.find(id)).set(changes).execute(conn)?;
+    diesel::update(categories::table.find(id))
+        .set(changes)
+        .execute(conn)?;
     Ok(())
 }
 
 /// True when articles or sub-categories still point at the category.
 pub fn in_use(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
-    let children: i64 = categories::table.filter(categories::parent_id.eq(id)).count().get_result(conn)?;
-    let used = diesel::select(diesel::dsl::exists(articles::table.filter(articles::category_id.eq(id))))
-        .get_result::<bool>(conn)?;
+    let children: i64 = categories::table
+        .filter(categories::parent_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let used = diesel::select(diesel::dsl::exists(
+        articles::table.filter(articles::category_id.eq(id)),
+    ))
+    .get_result::<bool>(conn)?;
     Ok(children > 0 || used)
 }
 
@@ -71,7 +91,11 @@ pub fn subtree_ids(all: &[CategoryRow], root: &str) -> Vec<String> {
     let mut i = 0;
     while i < ids.len() {
         let parent = ids[i].clone();
-        ids.extend(all.iter().filter(|c| c.parent_id.as_deref() == Some(parent.as_str())).map(|c| c.id.clone()));
+        ids.extend(
+            all.iter()
+                .filter(|c| c.parent_id.as_deref() == Some(parent.as_str()))
+                .map(|c| c.id.clone()),
+        );
         i += 1;
     }
     ids
@@ -85,7 +109,10 @@ pub fn chain(all: &[CategoryRow], start: &str) -> Vec<String> {
         if chain.contains(&id) {
             break; // a stored cycle should not exist; do not loop on one
         }
-        next = all.iter().find(|c| c.id == id).and_then(|c| c.parent_id.clone());
+        next = all
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.parent_id.clone());
         chain.push(id);
     }
     chain

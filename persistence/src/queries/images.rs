@@ -7,7 +7,9 @@ use diesel::prelude::*;
 
 /// Stores an uploaded image's metadata.
 pub fn insert(conn: &mut DbConn, row: &ImageRow) -> Result<(), DbError> {
-    diesel::insert_into(images::table).values(row).execute(conn)?;
+    diesel::insert_into(images::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -16,5 +18,8 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<ImageRow>, DbErro
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(images::table.filter(images::id.eq_any(ids)).select(ImageRow::as_select()).load(conn)?)
+    Ok(images::table
+        .filter(images::id.eq_any(ids))
+        .select(ImageRow::as_select())
+        .load(conn)?)
 }

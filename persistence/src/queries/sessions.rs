@@ -9,9 +9,17 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// Opens a session with its first refresh token.
-pub fn open(conn: &mut DbConn, session: &SessionRow, token: &RefreshTokenRow) -> Result<(), DbError> {
-    diesel::insert_into(sessions::table).values(session).execute(conn)?;
-    diesel::insert_into(refresh_tokens::table).values(token).execute(conn)?;
+pub fn open(
+    conn: &mut DbConn,
+    session: &SessionRow,
+    token: &RefreshTokenRow,
+) -> Result<(), DbError> {
+    diesel::insert_into(sessions::table)
+        .values(session)
+        .execute(conn)?;
+    diesel::insert_into(refresh_tokens::table)
+        .values(token)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -24,45 +32,70 @@ pub fn find_token(
         refresh_tokens::table
             .inner_join(sessions::table.inner_join(users::table))
             .filter(refresh_tokens::token_hash.eq(token_hash))
-            .select((RefreshTokenRow::as_select(), SessionRow::as_select(), UserRow::as_select()))
+            .select((
+                RefreshTokenRow::as_select(),
+                SessionRow::as_select(),
+                UserRow::as_select(),
+            ))
             .first(conn),
     )
 }
 
 /// Marks a token used and stores its successor, unless it was used
 /// meanwhile; returns false when another request rotated it first.
-pub fn rotate(conn: &mut DbConn, used_hash: &str, now: NaiveDateTime, next: &RefreshTokenRow) -> Result<bool, DbError> {
+pub fn rotate(
+    conn: &mut DbConn,
+    used_hash: &str,
+    now: NaiveDateTime,
+    next: &RefreshTokenRow,
+) -> Result<bool, DbError> {
     let marked = diesel::update(
-        refresh_tokens::table.filter(refresh_tokens::token_hash.eq(used_hash)).filter(refresh_tokens::used_at.is_null()),
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(used_hash))
+            .filter(refresh_tokens::used_at.is_null()),
     )
     .set(refresh_tokens::used_at.eq(Some(now)))
     .execute(conn)?;
     if marked == 0 {
         return Ok(false);
     }
-    diesel::insert_into(refresh_tokens::table).values(next).execute(conn)?;
+    diesel::insert_into(refresh_tokens::table)
+        .values(next)
+        .execute(conn)?;
     Ok(true)
 }
 
 /// Ends a session: its access and refresh tokens stop working.
 pub fn revoke(conn: &mut DbConn, session_id: &str, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(sessions::table.find(session_id).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(Some(now)))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?;
     Ok(())
 }
 
 /// Ends every session of an account (deactivation, password change).
 pub fn revoke_all(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) -> Result<(), DbError> {
-    diesel::update(sessions::table.filter(sessions::user_id.eq(user_id)).filter(sessions::revoked_at.is_null()))
-        .set(sessions::revoked_at.eq(Some(now)))
-        .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?;
     Ok(())
 }
 
 /// The account behind an access token, if its session is still open and the
 /// account still active: one indexed lookup per authenticated request.
-pub fn active_user(conn: &mut DbConn, session_id: &str, user_id: &str) -> Result<Option<UserRow>, DbError> {
+pub fn active_user(
+    conn: &mut DbConn,
+    session_id: &str,
+    user_id: &str,
+) -> Result<Option<UserRow>, DbError> {
     optional(
         sessions::table
             .inner_join(users::table)
@@ -76,15 +109,28 @@ pub fn active_user(conn: &mut DbConn, session_id: &str, user_id: &str) -> Result
 }
 
 /// Records a failed login for the (hashed) key.
-pub fn record_failure(conn: &mut DbConn, id: &str, key_hash: &str, at: NaiveDateTime) -> Result<(), DbError> {
+pub fn record_failure(
+    conn: &mut DbConn,
+    id: &str,
+    key_hash: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
     diesel::insert_into(login_failures::table)
-        .values((login_failures::id.eq(id), login_failures::key_hash.eq(key_hash), login_failures::failed_at.eq(at)))
+        .values((
+            login_failures::id.eq(id),
+            login_failures::key_hash.eq(key_hash),
+            login_failures::failed_at.eq(at),
+        ))
         .execute(conn)?;
     Ok(())
 }
 
 /// Failed logins for the key since `since`.
-pub fn failures_since(conn: &mut DbConn, key_hash: &str, since: NaiveDateTime) -> Result<i64, DbError> {
+pub fn failures_since(
+    conn: &mut DbConn,
+    key_hash: &str,
+    since: NaiveDateTime,
+) -> Result<i64, DbError> {
     Ok(login_failures::table
         .filter(login_failures::key_hash.eq(key_hash))
         .filter(login_failures::failed_at.gt(since))
@@ -94,6 +140,7 @@ pub fn failures_since(conn: &mut DbConn, key_hash: &str, since: NaiveDateTime) -
 
 /// Forgets failures older than `before` (kept small by logins themselves).
 pub fn prune_failures(conn: &mut DbConn, before: NaiveDateTime) -> Result<(), DbError> {
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before))).execute(conn)?;
+    diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before)))
+        .execute(conn)?;
     Ok(())
 }

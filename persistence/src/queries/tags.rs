@@ -13,17 +13,33 @@ pub fn insert(conn: &mut DbConn, row: &TagRow) -> Result<(), DbError> {
 }
 
 /// One page of tags in Vietnamese alphabetical order, after `after`.
-pub fn page(conn: &mut DbConn, after: Option<(String, String)>, limit: i64) -> Result<Vec<TagRow>, DbError> {
+pub fn page(
+    conn: &mut DbConn,
+    after: Option<(String, String)>,
+    limit: i64,
+) -> Result<Vec<TagRow>, DbError> {
     let mut query = tags::table.select(TagRow::as_select()).into_boxed();
     if let Some((key, id)) = after {
-        query = query.filter(tags::sort_key.gt(key.clone()).or(tags::sort_key.eq(key).and(tags::id.gt(id))));
+        query = query.filter(
+            tags::sort_key
+                .gt(key.clone())
+                .or(tags::sort_key.eq(key).and(tags::id.gt(id))),
+        );
     }
-    Ok(query.order((tags::sort_key, tags::id)).limit(limit).load(conn)?)
+    Ok(query
+        .order((tags::sort_key, tags::id))
+        .limit(limit)
+        .load(conn)?)
 }
 
 /// A tag by id or by slug.
 pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<TagRow>, DbError> {
-    optional(tags::table.filter(tags::id.eq(id_or_slug).or(tags::slug.eq(id_or_slug))).select(TagRow::as_select()).first(conn))
+    optional(
+        tags::table
+            .filter(tags::id.eq(id_or_slug).or(tags::slug.eq(id_or_slug)))
+            .select(TagRow::as_select())
+            .first(conn),
+    )
 }
 
 /// Tags by ids, in one query.
@@ -31,17 +47,25 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<TagRow>, DbError>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(tags::table.filter(tags::id.eq_any(ids)).select(TagRow::as_select()).load(conn)?)
+    Ok(tags::table
+        .filter(tags::id.eq_any(ids))
+        .select(TagRow::as_select())
+        .load(conn)?)
 }
 
 /// Slugs taken by `base` and its numbered variants.
 pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
-    Ok(tags::table.filter(tags::slug.eq(base).or(tags::slug.like(suffixed(base)))).select(tags::slug).load(conn)?)
+    Ok(tags::table
+        .filter(tags::slug.eq(base).or(tags::slug.like(suffixed(base))))
+        .select(tags::slug)
+        .load(conn)?)
 }
 
 /// Applies a partial update.
 pub fn update(conn: &mut DbConn, id: &str, changes: &TagChanges) -> Result<(), DbError> {
-    diesel::update(tags::table.find(id)).set(changes).execute(conn)?;
+    diesel::update(tags::table.find(id))
+        .set(changes)
+        .execute(conn)?;
     Ok(())
 }
 

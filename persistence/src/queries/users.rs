@@ -8,23 +8,38 @@ use diesel::prelude::*;
 
 /// Stores a new account.
 pub fn insert(conn: &mut DbConn, user: &NewUser) -> Result<UserRow, DbError> {
-    diesel::insert_into(users::table).values(user).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)?;
     find(conn, &user.id)?.ok_or(DbError::NotFound)
 }
 
 /// An account by id.
 pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, DbError> {
-    optional(users::table.find(id).select(UserRow::as_select()).first(conn))
+    optional(
+        users::table
+            .find(id)
+            .select(UserRow::as_select())
+            .first(conn),
+    )
 }
 
 /// An account by (lowercased) e-mail.
 pub fn find_by_email(conn: &mut DbConn, email: &str) -> Result<Option<UserRow>, DbError> {
-    optional(users::table.filter(users::email.eq(email)).select(UserRow::as_select()).first(conn))
+    optional(
+        users::table
+            .filter(users::email.eq(email))
+            .select(UserRow::as_select())
+            .first(conn),
+    )
 }
 
 /// Every account, oldest first.
 pub fn list(conn: &mut DbConn) -> Result<Vec<UserRow>, DbError> {
-    Ok(users::table.order((users::created_at, users::id)).select(UserRow::as_select()).load(conn)?)
+    Ok(users::table
+        .order((users::created_at, users::id))
+        .select(UserRow::as_select())
+        .load(conn)?)
 }
 
 /// How many accounts exist.
@@ -33,7 +48,17 @@ pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
 }
 
 /// Applies a partial update; `None` when the account does not exist.
-pub fn update(conn: &mut DbConn, id: &str, changes: &UserChanges) -> Result<Option<UserRow>, DbError> {
-    let updated = diesel::update(users::table.find(id)).set(changes).execute(conn)?;
-    if updated == 0 { Ok(None) } else { find(conn, id) }
+pub fn update(
+    conn: &mut DbConn,
+    id: &str,
+    changes: &UserChanges,
+) -> Result<Option<UserRow>, DbError> {
+    let updated = diesel::update(users::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    if updated == 0 {
+        Ok(None)
+    } else {
+        find(conn, id)
+    }
 }

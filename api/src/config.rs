@@ -1,0 +1,167 @@
+//! Configuration: a typed struct built once at start from environment
+//! variables (documented in README.md) and passed in; nothing else reads the
+//! environment.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on (`TOASOAN_LISTEN`, default `127.0.0.1:8080`).
+    pub listen: String,
+    /// Data directory for the SQLite file, uploads and the generated JWT
+    /// secret (`TOASOAN_DATA_DIR`, default `./data`).
+    pub data_dir: PathBuf,
+    /// Database URL (`DATABASE_URL`, default the SQLite file in the data directory).
+    pub database_url: String,
+    /// HMAC secret for access tokens (`TOASOAN_JWT_SECRET`); generated once
+    /// and kept in the data directory when unset.
+    pub jwt_secret: Option<String>,
+    /// Access token lifetime (`TOASOAN_ACCESS_TOKEN_TTL` seconds, default 900).
+    pub access_ttl: Duration,
+    /// Refresh token lifetime (`TOASOAN_REFRESH_TOKEN_TTL` seconds, default 30 days).
+    pub refresh_ttl: Duration,
+    /// Origins allowed by CORS (`TOASOAN_CORS_ORIGINS`, comma separated; `*` for any).
+    pub cors_origins: Vec<String>,
+    /// First admin, created at start when no account exists.
+    pub admin: Option<(String, String)>,
+    /// Database connections per process (`TOASOAN_DB_POOL_SIZE`, default 16).
+    pub pool_size: u32,
+    /// HTTP worker threads (`TOASOAN_WORKERS`, default: one per core).
+    pub workers: Option<usize>,
+    /// `max-age` of public responses (`TOASOAN_CACHE_MAX_AGE` seconds, default 60).
+    pub cache_max_age: u32,
+    /// Failed logins allowed per account and address in 15 minutes
+    /// (`TOASOAN_LOGIN_MAX_FAILURES`, default 10).
+    pub login_max_failures: i64,
+    /// Logs as JSON lines (`TOASOAN_LOG_FORMAT=json`) rather than text.
+    pub json_logs: bool,
+}
+
+/// A variable that is set but does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("{name}: {message}")]
+pub struct ConfigError {
+    name: &'static str,
+    message: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the configuration through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let data_dir =
+            PathBuf::from(get("TOASOAN_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+        let database_url = get("DATABASE_URL")
+            .unwrap_or_else(|| data_dir.join("toasoan.db").to_string_lossy().into_owned());
+        let admin = match (get("TOASOAN_ADMIN_EMAIL"), get("TOASOAN_ADMIN_PASSWORD")) {
+            (Some(email), Some(password)) => Some((email, password)),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError {
+                    name: "TOASOAN_ADMIN_EMAIL",
+                    message: "set both TOASOAN_ADMIN_EMAIL and TOASOAN_ADMIN_PASSWORD, or neither"
+                        .into(),
+                });
+            }
+        };
+        Ok(Self {
+            listen: get("TOASOAN_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            data_dir,
+            database_url,
+            jwt_secret: get("TOASOAN_JWT_SECRET"),
+            access_ttl: Duration::from_secs(number(
+                &get,
+                "TOASOAN_ACCESS_TOKEN_TTL",
+                900,
+                10..=86_400,
+            )?),
+            refresh_ttl: Duration::from_secs(number(
+                &get,
+                "TOASOAN_REFRESH_TOKEN_TTL",
+                30 * 86_400,
+                60..=365 * 86_400,
+            )?),
+            cors_origins: get("TOASOAN_CORS_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            admin,
+            pool_size: u32::try_from(number(&get, "TOASOAN_DB_POOL_SIZE", 16, 1..=512)?)
+                .unwrap_or(16),
+            workers: get("TOASOAN_WORKERS")
+                .map(|_| number(&get, "TOASOAN_WORKERS", 1, 1..=256).map(|n| n as usize))
+                .transpose()?,
+            cache_max_age: u32::try_from(number(&get, "TOASOAN_CACHE_MAX_AGE", 60, 0..=86_400)?)
+                .unwrap_or(60),
+            login_max_failures: i64::try_from(number(
+                &get,
+                "TOASOAN_LOGIN_MAX_FAILURES",
+                10,
+                1..=10_000,
+            )?)
+            .unwrap_or(10),
+            json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+        })
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, ConfigError> {
+    let Some(raw) = get(name) else {
+        return Ok(default);
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(ConfigError {
+            name,
+            message: format!(
+                "expected a whole number from {} to {}, got {raw:?}",
+                range.start(),
+                range.end()
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_serve_sqlite_in_the_data_directory() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:8080");
+        assert!(c.database_url.ends_with("toasoan.db"));
+        assert_eq!(c.access_ttl, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn bad_numbers_name_the_variable() {
+        let err = config(&[("TOASOAN_ACCESS_TOKEN_TTL", "soon")]).unwrap_err();
+        assert!(err.to_string().starts_with("TOASOAN_ACCESS_TOKEN_TTL"));
+        assert!(config(&[("TOASOAN_ADMIN_EMAIL", "a@b.vn")]).is_err());
+    }
+}

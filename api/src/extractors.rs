@@ -1,0 +1,105 @@
+//! How actix's own extractors fail: every JSON, query-string and path error
+//! becomes a problem+json with a specific code instead of a plain-text 400.
+
+use crate::app::JSON_LIMIT;
+use crate::error::ApiError;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::web;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// JSON bodies: size limit, content type, syntax and shape errors.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT)
+        .error_handler(|error, _req| json_error(error).into())
+}
+
+/// Query strings: wrong types and unknown values.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _req| {
+        let QueryPayloadError::Deserialize(cause) = error else {
+            return ApiError::BadRequest("invalid_query", "the query string cannot be read".into())
+                .into();
+        };
+        ApiError::BadRequest("invalid_query", format!("invalid query string: {cause}")).into()
+    })
+}
+
+/// Path segments.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|error, _req| {
+        let PathError::Deserialize(cause) = error else {
+            return ApiError::BadRequest("invalid_path", "the path cannot be read".into()).into();
+        };
+        ApiError::BadRequest("invalid_path", format!("invalid path: {cause}")).into()
+    })
+}
+
+fn json_error(error: JsonPayloadError) -> ApiError {
+    match error {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "send the body as JSON with `Content-Type: application/json`".into(),
+        ),
+        JsonPayloadError::Deserialize(cause) => serde_error(&cause),
+        other => ApiError::BadRequest(
+            "malformed_json",
+            format!("the body cannot be read: {other}"),
+        ),
+    }
+}
+
+/// Classifies a serde_json failure: broken JSON is a 400, JSON of the wrong
+/// shape (missing field, wrong type, unknown field) is a 422.
+pub fn serde_error(cause: &serde_json::Error) -> ApiError {
+    use serde_json::error::Category;
+    match cause.classify() {
+        Category::Data => ApiError::Validation(
+            toasoan_domain::FieldError::new(
+                "body",
+                "invalid_body",
+                format!("the body does not fit the schema: {cause}"),
+            )
+            .into(),
+        ),
+        Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest(
+            "malformed_json",
+            format!("the body is not valid JSON: {cause}"),
+        ),
+    }
+}
+
+/// Reads an optional JSON body: empty means the type's default.
+pub fn optional_json<T: DeserializeOwned + Default>(
+    req: &actix_web::HttpRequest,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let is_json = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the body as JSON with `Content-Type: application/json`".into(),
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| serde_error(&e))
+}
+
+/// Deserializes a field that may be absent (outer `None`: leave alone),
+/// `null` (`Some(None)`: clear it) or a value.
+pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

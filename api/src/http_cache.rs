@@ -1,0 +1,125 @@
+//! Conditional requests: `ETag` + `If-None-Match` → 304 on reads,
+//! `If-Match` → 412 on writes, and `Cache-Control` for public responses.
+
+use crate::error::ApiError;
+use crate::pagination::{Page, next_link};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+/// How a response may be cached.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    /// Anyone may cache it for `max_age` seconds.
+    Public(u32),
+    /// Staff-specific (drafts, account data): browsers revalidate, proxies keep nothing.
+    Private,
+}
+
+/// Serializes `value`, tags it with an ETag (prefixed, e.g. with the
+/// article version, so `If-Match` can name it) and answers `If-None-Match`
+/// with 304 when the client's copy is current.
+pub fn respond<T: Serialize>(
+    req: &HttpRequest,
+    value: &T,
+    tag_prefix: &str,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    let digest = Sha256::digest(&body);
+    let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+    let etag = format!("\"{tag_prefix}{hex}\"");
+    let cache_control = match audience {
+        Audience::Public(max_age) => format!(
+            "public, max-age={max_age}, stale-while-revalidate={}",
+            max_age * 5
+        ),
+        Audience::Private => "private, no-cache".to_owned(),
+    };
+    let not_modified = none_match(req, &etag);
+    let mut response = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    response
+        .insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, cache_control))
+        .insert_header((header::VARY, "Authorization, Accept-Encoding"));
+    if not_modified {
+        return Ok(response.finish());
+    }
+    Ok(response.content_type("application/json").body(body))
+}
+
+/// Sends a list page with its ETag and a `Link: rel="next"` header.
+pub fn respond_page<T: Serialize>(
+    req: &HttpRequest,
+    page: &Page<T>,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = respond(req, page, "", audience)?;
+    if let Some(next) = &page.meta.next_cursor
+        && let Ok(value) = header::HeaderValue::from_str(&next_link(req, next))
+    {
+        response.headers_mut().insert(header::LINK, value);
+    }
+    Ok(response)
+}
+
+fn none_match(req: &HttpRequest, etag: &str) -> bool {
+    let Some(value) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == etag)
+}
+
+/// The ETag prefix that carries an article's version.
+pub fn version_prefix(version: i32) -> String {
+    format!("v{version}-")
+}
+
+/// The version a write expects: from `If-Match` (an article ETag) or from
+/// the body's `version` field; both must agree when both are sent.
+pub fn expected_version(
+    req: &HttpRequest,
+    body_version: Option<i32>,
+) -> Result<Option<i32>, ApiError> {
+    let header_version = match req.headers().get(header::IF_MATCH) {
+        None => None,
+        Some(value) => {
+            let raw = value
+                .to_str()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches("W/")
+                .trim_matches('"');
+            let version = raw
+                .strip_prefix('v')
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|n| n.parse::<i32>().ok())
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "invalid_if_match",
+                        "If-Match must be an ETag this API sent".into(),
+                    )
+                })?;
+            Some(version)
+        }
+    };
+    match (header_version, body_version) {
+        (Some(h), Some(b)) if h != b => Err(ApiError::BadRequest(
+            "version_mismatch",
+            "If-Match and the `version` field name different versions".into(),
+        )),
+        (h, b) => Ok(h.or(b)),
+    }
+}

@@ -1,0 +1,150 @@
+//! One pagination helper: `limit` checks, opaque keyset cursors, and the
+//! `{"data", "meta"}` envelope with its `Link: rel="next"` header.
+
+use crate::error::ApiError;
+use actix_web::HttpRequest;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Default page size.
+pub const DEFAULT_LIMIT: i64 = 20;
+/// Largest page size.
+pub const MAX_LIMIT: i64 = 100;
+
+/// Checks a requested page size; out of range is an error, not clamped.
+pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
+    match requested {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(n) => Err(ApiError::BadRequest(
+            "invalid_limit",
+            format!("limit must be 1 to {MAX_LIMIT}, got {n}"),
+        )),
+    }
+}
+
+/// Wraps a keyset position (parts joined by `\n`) into an opaque cursor.
+pub fn encode_cursor(kind: &str, parts: &[&str]) -> String {
+    let mut raw = kind.to_owned();
+    for part in parts {
+        raw.push('\n');
+        raw.push_str(part);
+    }
+    URL_SAFE_NO_PAD.encode(raw)
+}
+
+/// Opens a cursor made by `encode_cursor` with the same `kind`.
+pub fn decode_cursor(cursor: &str, kind: &str, parts: usize) -> Result<Vec<String>, ApiError> {
+    let invalid = || {
+        ApiError::BadRequest(
+            "invalid_cursor",
+            "the cursor is not one this list gave out".into(),
+        )
+    };
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.trim())
+        .map_err(|_| invalid())?;
+    let raw = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut fields = raw.split('\n');
+    if fields.next() != Some(kind) {
+        return Err(invalid());
+    }
+    let values: Vec<String> = fields.map(str::to_owned).collect();
+    if values.len() != parts || values.iter().any(String::is_empty) {
+        return Err(invalid());
+    }
+    Ok(values)
+}
+
+/// A page of results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    /// The items, in list order.
+    pub data: Vec<T>,
+    /// Where the list goes on.
+    pub meta: PageMeta,
+}
+
+/// Paging information.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageMeta {
+    /// Pass as `cursor` to get the next page; null on the last page.
+    #[schema(example = "cAoyMDI0LTA0LTIwVDAyOjU0OjAwWgowMTkwZjFjMi0uLi4")]
+    pub next_cursor: Option<String>,
+    /// The page size used.
+    #[schema(example = 20)]
+    pub limit: i64,
+}
+
+impl<T> Page<T> {
+    /// A page of `limit` items; `cursor_of` makes the cursor from the last
+    /// item when the page is full (one extra row was fetched to know).
+    pub fn new(mut rows: Vec<T>, limit: i64, cursor_of: impl Fn(&T) -> String) -> Self {
+        let full = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_cursor = if full {
+            rows.last().map(cursor_of)
+        } else {
+            None
+        };
+        Self {
+            data: rows,
+            meta: PageMeta { next_cursor, limit },
+        }
+    }
+
+    /// A whole list in one page (short lists such as categories).
+    pub fn all(rows: Vec<T>) -> Self {
+        let limit = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        Self {
+            data: rows,
+            meta: PageMeta {
+                next_cursor: None,
+                limit,
+            },
+        }
+    }
+
+    /// Maps the items, keeping the paging.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            data: self.data.into_iter().map(f).collect(),
+            meta: self.meta,
+        }
+    }
+}
+
+/// The `Link` header value for the next page: the same request with `cursor` replaced.
+pub fn next_link(req: &HttpRequest, next_cursor: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string()).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "cursor");
+    pairs.push(("cursor".to_owned(), next_cursor.to_owned()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("<{}?{}>; rel=\"next\"", req.path(), query)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_reject_other_kinds() {
+        let c = encode_cursor("p", &["2024-04-20T02:54:00Z", "0190"]);
+        assert_eq!(
+            decode_cursor(&c, "p", 2).unwrap(),
+            vec!["2024-04-20T02:54:00Z", "0190"]
+        );
+        assert!(decode_cursor(&c, "i", 1).is_err());
+        assert!(decode_cursor("not base64!", "p", 2).is_err());
+    }
+
+    #[test]
+    fn limits_out_of_range_are_refused() {
+        assert_eq!(limit(None).unwrap(), 20);
+        assert!(limit(Some(0)).is_err());
+        assert!(limit(Some(101)).is_err());
+    }
+}

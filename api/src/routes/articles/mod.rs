@@ -1,0 +1,300 @@
+//! Articles: public reads (lists and single articles), editorial writes
+//! (`write`) and the workflow actions (`workflow`).
+
+pub mod view;
+pub mod workflow;
+pub mod write;
+
+pub use workflow::{archive_article, publish_article, submit_article, unpublish_article};
+pub use write::{create_article, delete_article, update_article};
+
+use crate::app::AppState;
+use crate::auth::{AuthUser, Viewer};
+use crate::error::{ApiError, Problem};
+use crate::http_cache::{respond, respond_page, version_prefix};
+use crate::pagination::{self, Page};
+use crate::routes::is_uuid;
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use chrono::{DateTime, NaiveDateTime};
+use serde::Deserialize;
+use toasoan_domain::user::Role;
+use toasoan_persistence::models::article::ArticleRow;
+use toasoan_persistence::queries::articles::{ListQuery, Position, Visibility};
+use toasoan_persistence::queries::{articles, authors, categories, tags};
+use toasoan_persistence::{DbConn, time};
+use utoipa::{IntoParams, ToSchema};
+use view::{ArticleSummary, ArticleView, Keys, Relations, is_public};
+
+/// Which articles a staff list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    /// Drafts.
+    Draft,
+    /// Submitted for review.
+    InReview,
+    /// Published, time not yet come.
+    Scheduled,
+    /// Published and visible.
+    Published,
+    /// Withdrawn.
+    Archived,
+}
+
+/// Filters and paging of the article list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleListQuery {
+    /// Category slug or id; includes its sub-categories.
+    #[param(example = "theo-guong-bac")]
+    pub category: Option<String>,
+    /// Author slug or id.
+    #[param(example = "le-thi-nhu-thuy")]
+    pub author: Option<String>,
+    /// Tag slug or id.
+    pub tag: Option<String>,
+    /// Only featured (true) or non-featured (false) articles.
+    pub featured: Option<bool>,
+    /// Staff only: list articles in this status (authors see their own).
+    /// Without it, the list is what readers see: published, newest first.
+    #[param(inline)]
+    pub status: Option<StatusFilter>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+pub(crate) fn not_found() -> ApiError {
+    ApiError::NotFound("article_not_found", "no such article".into())
+}
+
+/// What a viewer may read: readers see what is public; editors see
+/// everything; authors also see their own unpublished articles.
+fn may_read(viewer: Option<&AuthUser>, row: &ArticleRow, now: NaiveDateTime) -> bool {
+    if is_public(&row.status, row.published_at, now) {
+        return true;
+    }
+    viewer.is_some_and(|u| {
+        u.role.at_least(Role::Editor) || row.created_by.as_deref() == Some(u.id.as_str())
+    })
+}
+
+/// Finds an article by id or current slug.
+pub(crate) fn find(conn: &mut DbConn, key: &str) -> Result<Option<ArticleRow>, ApiError> {
+    Ok(if is_uuid(key) {
+        articles::find(conn, key)?
+    } else {
+        articles::find_by_slug(conn, key)?
+    })
+}
+
+fn position(cursor: &str, by_publication: bool) -> Result<Position, ApiError> {
+    if by_publication {
+        let parts = pagination::decode_cursor(cursor, "p", 2)?;
+        let at = DateTime::parse_from_rfc3339(&parts[0]).map_err(|_| {
+            ApiError::BadRequest(
+                "invalid_cursor",
+                "the cursor is not one this list gave out".into(),
+            )
+        })?;
+        Ok(Position::Published(
+            time::to_db(at.to_utc()),
+            parts[1].clone(),
+        ))
+    } else {
+        Ok(Position::Id(
+            pagination::decode_cursor(cursor, "i", 1)?.remove(0),
+        ))
+    }
+}
+
+fn cursor_after(summary: &ArticleSummary, by_publication: bool) -> String {
+    match summary.published_at.filter(|_| by_publication) {
+        Some(at) => pagination::encode_cursor(
+            "p",
+            &[
+                &at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                &summary.id,
+            ],
+        ),
+        None => pagination::encode_cursor("i", &[&summary.id]),
+    }
+}
+
+/// Lists articles: by default what readers see, newest first, with
+/// keyset paging that costs the same at any depth.
+#[utoipa::path(get, path = "/api/v1/articles", operation_id = "list_articles", tag = "articles",
+    params(ArticleListQuery),
+    responses(
+        (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleSummary>,
+            headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
+        (status = 304, description = "Not modified"),
+        (status = 400, description = "Bad `limit` (`invalid_limit`), `cursor` (`invalid_cursor`) or query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`status` asked without an access token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_articles(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<ArticleListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let limit = pagination::limit(query.limit)?;
+    if query.status.is_some() && viewer.0.is_none() {
+        return Err(ApiError::Unauthorized(
+            "token_missing",
+            "listing by status needs an access token".into(),
+        ));
+    }
+    let staff = viewer.is_staff();
+    let viewer = viewer.0;
+    let by_publication = matches!(
+        query.status,
+        None | Some(StatusFilter::Published | StatusFilter::Scheduled)
+    );
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| position(c, by_publication))
+        .transpose()?;
+    let page = state
+        .db(move |conn| {
+            let now = time::now();
+            let visibility = match query.status {
+                None | Some(StatusFilter::Published) => Visibility::Public { now },
+                Some(StatusFilter::Scheduled) => Visibility::Scheduled { now },
+                Some(StatusFilter::Draft) => Visibility::Status("draft".into()),
+                Some(StatusFilter::InReview) => Visibility::Status("in_review".into()),
+                Some(StatusFilter::Archived) => Visibility::Status("archived".into()),
+            };
+            // Authors see only their own articles outside the public list.
+            let created_by = match (&query.status, &viewer) {
+                (Some(_), Some(user)) if !user.role.at_least(Role::Editor) => Some(user.id.clone()),
+                _ => None,
+            };
+            let category_ids = match &query.category {
+                Some(key) => {
+                    let all = categories::list(conn)?;
+                    let root = all
+                        .iter()
+                        .find(|c| &c.id == key || &c.slug == key)
+                        .ok_or_else(|| {
+                            ApiError::NotFound("category_not_found", "no such category".into())
+                        })?;
+                    Some(categories::subtree_ids(&all, &root.id))
+                }
+                None => None,
+            };
+            let author_id = match &query.author {
+                Some(key) => Some(
+                    authors::find(conn, key)?
+                        .ok_or_else(|| {
+                            ApiError::NotFound("author_not_found", "no such author".into())
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            let tag_id = match &query.tag {
+                Some(key) => Some(
+                    tags::find(conn, key)?
+                        .ok_or_else(|| ApiError::NotFound("tag_not_found", "no such tag".into()))?
+                        .id,
+                ),
+                None => None,
+            };
+            let rows = articles::list(
+                conn,
+                &ListQuery {
+                    visibility,
+                    category_ids,
+                    author_id,
+                    tag_id,
+                    featured: query.featured,
+                    created_by,
+                    after,
+                    limit: limit + 1,
+                },
+            )?;
+            let keys: Vec<Keys<'_>> = rows
+                .iter()
+                .map(|r| Keys {
+                    id: &r.id,
+                    category_id: r.category_id.as_deref(),
+                    cover_image_id: r.cover_image_id.as_deref(),
+                })
+                .collect();
+            let relations = Relations::load(conn, &keys)?;
+            let summaries = rows
+                .into_iter()
+                .map(|r| relations.summary(r, now))
+                .collect::<Result<Vec<_>, ApiError>>()?;
+            Ok(Page::new(summaries, limit, |s| {
+                cursor_after(s, by_publication)
+            }))
+        })
+        .await?;
+    respond_page(&req, &page, state.audience(staff))
+}
+
+/// One article by id or slug. An old slug answers 301 with the current
+/// one in `Location`. Drafts and scheduled articles are 404 to readers.
+#[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}", operation_id = "get_article", tag = "articles",
+    params(("id_or_slug" = String, Path, description = "Article id or slug", example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac")),
+    responses(
+        (status = 200, description = "The article", body = ArticleView,
+            headers(("ETag" = String, description = "`\"v{version}-...\"`; send it back as If-Match when editing"))),
+        (status = 301, description = "An old slug; `Location` names the current URL"),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "No such article, or not visible to the caller (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let key = key.into_inner();
+    let viewer = viewer.0;
+    let found = state
+        .db(move |conn| {
+            let now = time::now();
+            let row = match find(conn, &key)? {
+                Some(row) => row,
+                None => {
+                    let Some(target) = articles::redirect_target(conn, &key)? else {
+                        return Err(not_found());
+                    };
+                    if !may_read(viewer.as_ref(), &target, now) {
+                        return Err(not_found());
+                    }
+                    return Ok(Err(target.slug));
+                }
+            };
+            if !may_read(viewer.as_ref(), &row, now) {
+                return Err(not_found());
+            }
+            let public = viewer.is_none() && is_public(&row.status, row.published_at, now);
+            Ok(Ok((view::full(conn, row)?, public)))
+        })
+        .await?;
+    match found {
+        Ok((article, public)) => respond(
+            &req,
+            &article,
+            &version_prefix(article.summary.version),
+            state.audience(!public),
+        ),
+        Err(slug) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
+            .insert_header((
+                header::CACHE_CONTROL,
+                format!("public, max-age={}", state.config.cache_max_age),
+            ))
+            .finish()),
+    }
+}

@@ -1,0 +1,171 @@
+//! The editorial workflow: submit, publish (now, back-dated or scheduled),
+//! unpublish, archive.
+
+use super::not_found;
+use super::view::{self, ArticleView};
+use super::write::load_for;
+use crate::app::AppState;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, Problem};
+use crate::extractors::optional_json;
+use crate::http_cache::{Audience, expected_version, respond, version_prefix};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use toasoan_domain::article::{Action, Status};
+use toasoan_persistence::models::article::ArticleChanges;
+use toasoan_persistence::queries::articles;
+use toasoan_persistence::time;
+use utoipa::ToSchema;
+
+/// When to publish.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublishRequest {
+    /// Omitted: now (or keep the date of an article already published).
+    /// In the past: the historical publication date. In the future: the
+    /// article is scheduled and becomes visible exactly then.
+    #[schema(example = "2024-04-20T02:54:00Z")]
+    pub at: Option<DateTime<Utc>>,
+}
+
+async fn transition(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: String,
+    action: Action,
+    at: Option<DateTime<Utc>>,
+) -> Result<HttpResponse, ApiError> {
+    let expected = expected_version(&req, None)?;
+    let article: ArticleView = state
+        .write(move |conn| {
+            let current = load_for(conn, &key, &user, action)?;
+            if expected.is_some_and(|v| v != current.version) {
+                return Err(ApiError::StaleVersion(expected.unwrap_or_default()));
+            }
+            let status = Status::parse(&current.status).map_err(ApiError::internal)?;
+            let next = status
+                .after(action)
+                .map_err(|e| ApiError::Conflict("invalid_transition", e.message))?;
+            let now = time::now();
+            let published_at = match action {
+                Action::Publish => Some(match (at, status) {
+                    (Some(at), _) => Some(time::to_db(at)),
+                    (None, Status::Published) => current.published_at.or(Some(now)),
+                    (None, _) => Some(now),
+                }),
+                _ => None,
+            };
+            let changes = ArticleChanges {
+                status: Some(next.as_str().to_owned()),
+                published_at,
+                version: Some(current.version + 1),
+                updated_at: Some(now),
+                ..ArticleChanges::default()
+            };
+            if !articles::update(conn, &current.id, current.version, &changes)? {
+                return Err(ApiError::StaleVersion(current.version));
+            }
+            let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
+            view::full(conn, row)
+        })
+        .await?;
+    respond(
+        &req,
+        &article,
+        &version_prefix(article.summary.version),
+        Audience::Private,
+    )
+}
+
+/// Publishes an article now, at a past date, or on a schedule (editors).
+#[utoipa::path(post, path = "/api/v1/articles/{id}/publish", operation_id = "publish_article", tag = "articles",
+    security(("bearer" = [])), request_body(content = Option<PublishRequest>, description = "Optional; an empty body publishes now"),
+    params(
+        ("id" = String, Path, description = "Article id or slug"),
+        ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
+    ),
+    responses(
+        (status = 200, description = "Published or scheduled", body = ArticleView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match (`stale_version`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad `at`", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn publish_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: PublishRequest = optional_json(&req, &body)?;
+    transition(
+        state,
+        req,
+        user,
+        key.into_inner(),
+        Action::Publish,
+        request.at,
+    )
+    .await
+}
+
+/// Takes an article back to draft (editors).
+#[utoipa::path(post, path = "/api/v1/articles/{id}/unpublish", operation_id = "unpublish_article", tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id or slug")),
+    responses(
+        (status = 200, description = "Back to draft", body = ArticleView),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not in a state that can be unpublished (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn unpublish_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, user, key.into_inner(), Action::Unpublish, None).await
+}
+
+/// Submits a draft for review (its author, or an editor).
+#[utoipa::path(post, path = "/api/v1/articles/{id}/submit", operation_id = "submit_article", tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id or slug")),
+    responses(
+        (status = 200, description = "In review", body = ArticleView),
+        (status = 403, description = "Not your draft", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a draft (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn submit_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, user, key.into_inner(), Action::Submit, None).await
+}
+
+/// Withdraws an article from the public, keeping it (editors).
+#[utoipa::path(post, path = "/api/v1/articles/{id}/archive", operation_id = "archive_article", tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Article id or slug")),
+    responses(
+        (status = 200, description = "Archived", body = ArticleView),
+        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already archived (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn archive_article(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: AuthUser,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    transition(state, req, user, key.into_inner(), Action::Archive, None).await
+}

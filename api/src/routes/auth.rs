@@ -1,0 +1,244 @@
+//! Login, token refresh, logout and the caller's own account.
+
+use crate::app::AppState;
+use crate::auth::{self, AuthUser};
+use crate::error::{ApiError, Problem};
+use crate::routes::users::UserView;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use toasoan_domain::user::Role;
+use toasoan_persistence::models::session::{RefreshTokenRow, SessionRow};
+use toasoan_persistence::queries::{sessions, users};
+use toasoan_persistence::time;
+use utoipa::ToSchema;
+
+/// Credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The account's e-mail.
+    #[schema(example = "bientap@baoquangnam.vn")]
+    pub email: String,
+    /// The account's password.
+    #[schema(example = "mật khẩu đủ dài")]
+    pub password: String,
+}
+
+/// A fresh pair of tokens.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// JWT to send as `Authorization: Bearer ...`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    /// Seconds until the access token expires.
+    #[schema(example = 900)]
+    pub expires_in: u64,
+    /// Single-use token for `/auth/refresh`; each use returns a new one.
+    pub refresh_token: String,
+}
+
+/// A refresh token to exchange.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    /// The refresh token from the last login or refresh.
+    pub refresh_token: String,
+}
+
+/// Window in which failed logins are counted.
+const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// Logs in with e-mail and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = TokenResponse),
+        (status = 401, description = "Unknown account or wrong password (`invalid_credentials`), same answer and time for both", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Body of the wrong shape", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`too_many_requests`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    let email = email.trim().to_lowercase();
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    // Throttle per account and address, so one attacker cannot lock an
+    // editor out from everywhere; stored in the database so it holds across instances.
+    let key = auth::token_hash(&format!("{email}|{peer}"));
+    let max_failures = state.config.login_max_failures;
+    let tokens = state.tokens.clone();
+    let pair = state
+        .db(move |conn| {
+            let now = time::now();
+            let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+            if sessions::failures_since(conn, &key, since)? >= max_failures {
+                return Err(ApiError::TooManyRequests(
+                    60,
+                    "too many failed logins; wait a few minutes before trying again".into(),
+                ));
+            }
+            let user = users::find_by_email(conn, &email)?;
+            let ok =
+                auth::verify_password(&password, user.as_ref().map(|u| u.password_hash.as_str()));
+            let user = match user {
+                Some(user) if ok && user.is_active => user,
+                _ => {
+                    sessions::record_failure(conn, &uuid::Uuid::now_v7().to_string(), &key, now)?;
+                    sessions::prune_failures(conn, since)?;
+                    return Err(invalid_credentials());
+                }
+            };
+            let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+            let session = SessionRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: user.id.clone(),
+                created_at: now,
+                revoked_at: None,
+            };
+            let refresh = auth::new_refresh_token();
+            let row = refresh_row(&refresh, &session.id, now, &tokens)?;
+            toasoan_persistence::write_tx(conn, |conn| {
+                Ok::<_, ApiError>(sessions::open(conn, &session, &row)?)
+            })?;
+            Ok(TokenResponse {
+                access_token: tokens.issue(&user.id, &session.id, role)?,
+                token_type: "Bearer",
+                expires_in: tokens.access_ttl.as_secs(),
+                refresh_token: refresh,
+            })
+        })
+        .await?;
+    Ok(no_store(pair))
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized(
+        "invalid_credentials",
+        "the e-mail or password is wrong".into(),
+    )
+}
+
+fn refresh_row(
+    token: &str,
+    session_id: &str,
+    now: chrono::NaiveDateTime,
+    tokens: &auth::TokenKeys,
+) -> Result<RefreshTokenRow, ApiError> {
+    let ttl = Duration::from_std(tokens.refresh_ttl).map_err(ApiError::internal)?;
+    Ok(RefreshTokenRow {
+        token_hash: auth::token_hash(token),
+        session_id: session_id.to_owned(),
+        expires_at: now + ttl,
+        used_at: None,
+        created_at: now,
+    })
+}
+
+fn no_store<T: Serialize>(body: T) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(body)
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once:
+/// presenting a used one again ends the whole session (it was stolen).
+#[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "refresh_token", tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "A new token pair; the old refresh token is spent", body = TokenResponse),
+        (status = 401, description = "`token_invalid`, `token_expired`, `session_revoked`, or `token_reused` (the session is then ended)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn refresh_token(
+    state: web::Data<AppState>,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = body.into_inner().refresh_token;
+    let tokens = state.tokens.clone();
+    let pair = state
+        .write(move |conn| {
+            let now = time::now();
+            let hash = auth::token_hash(&presented);
+            let Some((token, session, user)) = sessions::find_token(conn, &hash)? else {
+                return Err(ApiError::Unauthorized(
+                    "token_invalid",
+                    "unknown refresh token".into(),
+                ));
+            };
+            if session.revoked_at.is_some() || !user.is_active {
+                return Err(ApiError::Unauthorized(
+                    "session_revoked",
+                    "this login has ended; log in again".into(),
+                ));
+            }
+            if token.expires_at <= now {
+                return Err(ApiError::Unauthorized(
+                    "token_expired",
+                    "the refresh token has expired; log in again".into(),
+                ));
+            }
+            let next = auth::new_refresh_token();
+            let row = refresh_row(&next, &session.id, now, &tokens)?;
+            if token.used_at.is_some() || !sessions::rotate(conn, &hash, now, &row)? {
+                // A spent token again: someone else holds a copy. End the
+                // session; returning Ok commits the revocation.
+                sessions::revoke(conn, &session.id, now)?;
+                tracing::warn!("refresh token reused; session revoked");
+                return Ok(None);
+            }
+            let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+            Ok(Some(TokenResponse {
+                access_token: tokens.issue(&user.id, &session.id, role)?,
+                token_type: "Bearer",
+                expires_in: tokens.access_ttl.as_secs(),
+                refresh_token: next,
+            }))
+        })
+        .await?;
+    let pair = pair.ok_or_else(|| {
+        ApiError::Unauthorized(
+            "token_reused",
+            "this refresh token was already used; log in again".into(),
+        )
+    })?;
+    Ok(no_store(pair))
+}
+
+/// Ends the current login: its access and refresh tokens stop working.
+#[utoipa::path(post, path = "/api/v1/auth/logout", operation_id = "logout", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    state
+        .write(move |conn| Ok(sessions::revoke(conn, &user.session_id, time::now())?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The caller's own account.
+#[utoipa::path(get, path = "/api/v1/auth/me", operation_id = "get_me", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The account", body = UserView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let row = state
+        .db(move |conn| Ok(users::find(conn, &user.id)?))
+        .await?;
+    let row = row.ok_or_else(|| ApiError::NotFound("user_not_found", "no such account".into()))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(UserView::from(row)))
+}

@@ -1,0 +1,250 @@
+//! Accounts, for admins.
+
+use crate::app::AppState;
+use crate::auth::{self, Admin};
+use crate::error::{ApiError, Problem};
+use crate::pagination::Page;
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use toasoan_domain::ValidationErrors;
+use toasoan_domain::user::{Email, Password, Role, display_name};
+use toasoan_persistence::DbError;
+use toasoan_persistence::models::user::{NewUser, UserChanges, UserRow};
+use toasoan_persistence::queries::{sessions, users};
+use toasoan_persistence::time;
+use utoipa::ToSchema;
+
+/// An account, never with its password hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    /// UUIDv7.
+    pub id: String,
+    /// Login e-mail.
+    #[schema(example = "bientap@baoquangnam.vn")]
+    pub email: String,
+    /// Shown name.
+    #[schema(example = "Nguyễn Văn Biên")]
+    pub display_name: String,
+    /// admin, editor or author.
+    pub role: Role,
+    /// False once disabled: the account cannot log in.
+    pub is_active: bool,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for UserView {
+    fn from(row: UserRow) -> Self {
+        Self {
+            role: Role::parse(&row.role).unwrap_or(Role::Author),
+            id: row.id,
+            email: row.email,
+            display_name: row.display_name,
+            is_active: row.is_active,
+            created_at: time::from_db(row.created_at),
+            updated_at: time::from_db(row.updated_at),
+        }
+    }
+}
+
+/// A new account.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Login e-mail, unique.
+    #[schema(example = "phongvien@baoquangnam.vn")]
+    pub email: String,
+    /// Shown name, 1 to 120 characters.
+    #[schema(example = "Lê Thị Như Thủy")]
+    pub display_name: String,
+    /// 10 to 256 characters.
+    pub password: String,
+    /// admin, editor or author.
+    pub role: Role,
+}
+
+/// Changes to an account; absent fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    /// New shown name.
+    pub display_name: Option<String>,
+    /// New password (ends every session of the account).
+    pub password: Option<String>,
+    /// New role.
+    pub role: Option<Role>,
+    /// Disable (false; ends every session) or enable (true).
+    pub is_active: Option<bool>,
+}
+
+fn user_not_found() -> ApiError {
+    ApiError::NotFound("user_not_found", "no such account".into())
+}
+
+/// Every account, oldest first.
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "All accounts", body = Page<UserView>),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    _admin: Admin,
+) -> Result<HttpResponse, ApiError> {
+    let rows = state.db(|conn| Ok(users::list(conn)?)).await?;
+    let page = Page::all(rows).map(UserView::from);
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(page))
+}
+
+/// Creates an account.
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users",
+    security(("bearer" = [])), request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created", body = UserView),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The e-mail is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = ValidationErrors::default();
+    let email = errors.check(Email::parse(&body.email));
+    let name = errors.check(display_name(&body.display_name));
+    let password = errors.check(Password::parse(&body.password));
+    let (Some(email), Some(name), Some(password)) = (email, name, password) else {
+        return Err(errors.into());
+    };
+    let hash = web::block(move || auth::hash_password(password.expose()))
+        .await
+        .map_err(ApiError::internal)??;
+    let row = state
+        .write(move |conn| {
+            let now = time::now();
+            let new = NewUser {
+                id: uuid::Uuid::now_v7().to_string(),
+                email: email.as_str().to_owned(),
+                display_name: name,
+                password_hash: hash,
+                role: body.role.as_str().to_owned(),
+                is_active: true,
+                created_at: now,
+                updated_at: now,
+            };
+            users::insert(conn, &new).map_err(|e| match e {
+                DbError::Conflict { .. } => {
+                    ApiError::Conflict("email_taken", "an account has this e-mail".into())
+                }
+                other => other.into(),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(UserView::from(row)))
+}
+
+/// One account.
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "The account", body = UserView),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account (`user_not_found`)", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let row = state
+        .db(move |conn| Ok(users::find(conn, &id)?))
+        .await?
+        .ok_or_else(user_not_found)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "private, no-store"))
+        .json(UserView::from(row)))
+}
+
+/// Changes an account: name, password, role, or disables it. Disabling or
+/// a new password ends all its sessions at once. Admins cannot demote or
+/// disable themselves, so the newsroom is never left without one.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
+    security(("bearer" = [])), request_body = UpdateUser,
+    params(("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 200, description = "Updated", body = UserView),
+        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such account (`user_not_found`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    admin: Admin,
+    id: web::Path<String>,
+    body: web::Json<UpdateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    let mut errors = ValidationErrors::default();
+    let name = body
+        .display_name
+        .as_deref()
+        .map(display_name)
+        .and_then(|r| errors.check(r));
+    let password = body
+        .password
+        .as_deref()
+        .map(Password::parse)
+        .and_then(|r| errors.check(r));
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    if id == admin.0.id
+        && (body.role.is_some_and(|r| r != Role::Admin) || body.is_active == Some(false))
+    {
+        return Err(ApiError::Conflict(
+            "cannot_demote_self",
+            "admins cannot demote or disable themselves".into(),
+        ));
+    }
+    let hash = match password {
+        Some(p) => Some(
+            web::block(move || auth::hash_password(p.expose()))
+                .await
+                .map_err(ApiError::internal)??,
+        ),
+        None => None,
+    };
+    let row = state
+        .write(move |conn| {
+            let now = time::now();
+            let ends_sessions = hash.is_some() || body.is_active == Some(false);
+            let changes = UserChanges {
+                display_name: name,
+                password_hash: hash,
+                role: body.role.map(|r| r.as_str().to_owned()),
+                is_active: body.is_active,
+                updated_at: Some(now),
+            };
+            let row = users::update(conn, &id, &changes)?.ok_or_else(user_not_found)?;
+            if ends_sessions {
+                sessions::revoke_all(conn, &id, now)?;
+            }
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(UserView::from(row)))
+}
