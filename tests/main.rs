@@ -1,1 +1,17 @@
+//! Black-box tests: the real application over HTTP, on a fresh SQLite file
+//! per test, and on a fresh PostgreSQL database per test when
+//! `TEST_DATABASE_URL` is set.
 
+#![expect(clippy::expect_used, reason = "a failed expectation is a failed test")]
+
+mod common;
+
+mod articles;
+mod auth;
+mod errors;
+mod health;
+mod openapi;
+mod pagination;
+mod permissions;
+mod taxonomy;
+mod users;

@@ -47,6 +47,10 @@ impl Slug {
         for c in title.chars() {
             if c.is_ascii() {
                 push(c);
+            } else if !c.is_alphanumeric() {
+                // Emoji and symbols separate words; deunicode would spell
+                // them out ("🎉" → "tada").
+                push(' ');
             } else {
                 // deunicode maps đ/Đ to d/D and drops Vietnamese tone marks.
                 match deunicode_char(c) {
@@ -151,6 +155,8 @@ mod tests {
     #[test]
     fn a_title_with_nothing_sluggable_gives_none() {
         assert!(Slug::from_title("!!! ???").is_none());
+        assert!(Slug::from_title("🎉🎉").is_none());
+        assert_eq!(slug("Tin vui 🎉 hôm nay"), "tin-vui-hom-nay");
     }
 
     #[test]

@@ -1,0 +1,243 @@
+//! Login, tokens and sessions: forged, tampered, expired, `alg=none` and
+//! revoked tokens are all refused.
+
+use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET, PASSWORD, TestApp, assert_problem};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{EncodingKey, Header};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn claims_of(token: &str) -> Value {
+    let payload = token.split('.').nth(1).expect("payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("claims")
+}
+
+#[actix_web::test]
+async fn login_returns_a_token_pair_that_identifies_the_caller() {
+    let app = TestApp::spawn().await;
+    let tokens = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["expires_in"], 900);
+    assert!(tokens["refresh_token"].as_str().expect("refresh").len() >= 40);
+    let claims = claims_of(tokens["access_token"].as_str().expect("access"));
+    assert_eq!(claims["role"], "admin");
+    assert!(claims["exp"].as_i64().expect("exp") > claims["iat"].as_i64().expect("iat"));
+    let me = app
+        .with_token(tokens["access_token"].as_str().expect("access"))
+        .get_ok("/api/v1/auth/me")
+        .await;
+    assert_eq!(me["email"], ADMIN_EMAIL);
+    assert_eq!(me["role"], "admin");
+    assert!(me.get("password_hash").is_none());
+}
+
+#[actix_web::test]
+async fn unknown_account_and_wrong_password_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let wrong = app
+        .anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": ADMIN_EMAIL, "password": "sai-mat-khau"}),
+        )
+        .await;
+    let wrong = assert_problem(wrong, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let unknown = app
+        .anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "ai@do.vn", "password": "sai-mat-khau"}),
+        )
+        .await;
+    let unknown = assert_problem(unknown, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(wrong, unknown);
+}
+
+#[actix_web::test]
+async fn repeated_failed_logins_are_throttled() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
+    for _ in 0..3 {
+        let res = app
+            .anon()
+            .post(
+                "/api/v1/auth/login",
+                json!({"email": ADMIN_EMAIL, "password": "doan-bua"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let res = app
+        .anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+        )
+        .await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+}
+
+async fn token_refused(app: &TestApp, token: &str, code: &str) {
+    let res = app.with_token(token).get("/api/v1/auth/me").await;
+    assert!(
+        res.headers()["www-authenticate"]
+            .to_str()
+            .expect("header")
+            .starts_with("Bearer")
+    );
+    assert_problem(res, StatusCode::UNAUTHORIZED, code).await;
+}
+
+#[actix_web::test]
+async fn forged_tampered_expired_and_unsigned_tokens_are_refused() {
+    let app = TestApp::spawn().await;
+    let (_, author_id) = app.user("author", "phongvien@toasoan.test").await;
+    let tokens = app.login("phongvien@toasoan.test", PASSWORD).await;
+    let real = tokens["access_token"].as_str().expect("access");
+    let claims = claims_of(real);
+
+    // Signed with another secret.
+    let forged = jsonwebtoken::encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(b"not-the-server-secret-at-all-0000"),
+    )
+    .expect("encode");
+    token_refused(&app, &forged, "token_invalid").await;
+
+    // The payload changed to claim admin, the signature kept.
+    let mut promoted = claims.clone();
+    promoted["role"] = json!("admin");
+    let parts: Vec<&str> = real.split('.').collect();
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(promoted.to_string()),
+        parts[2]
+    );
+    token_refused(&app, &tampered, "token_invalid").await;
+
+    // Correctly signed, but expired.
+    let mut old = claims.clone();
+    old["iat"] = json!(chrono::Utc::now().timestamp() - 7200);
+    old["exp"] = json!(chrono::Utc::now().timestamp() - 3600);
+    let expired = jsonwebtoken::encode(
+        &Header::default(),
+        &old,
+        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+    )
+    .expect("encode");
+    token_refused(&app, &expired, "token_expired").await;
+
+    // alg=none with an empty signature, claiming admin.
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let unsigned = format!("{header}.{}.", URL_SAFE_NO_PAD.encode(promoted.to_string()));
+    token_refused(&app, &unsigned, "token_invalid").await;
+
+    // Garbage and the wrong scheme.
+    token_refused(&app, "not-a-jwt", "token_invalid").await;
+    let res = app
+        .anon()
+        .request(reqwest::Method::GET, "/api/v1/auth/me")
+        .header("Authorization", format!("Basic {real}"))
+        .send()
+        .await
+        .expect("get");
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_invalid").await;
+
+    // None of them got through; the real token still works.
+    let me = app.with_token(real).get_ok("/api/v1/auth/me").await;
+    assert_eq!(me["id"], author_id.as_str());
+    assert_eq!(me["role"], "author");
+}
+
+#[actix_web::test]
+async fn refresh_rotates_and_a_reused_refresh_token_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let refresh = |token: &Value| json!({"refresh_token": token["refresh_token"]});
+
+    let second = app
+        .anon()
+        .post_expect("/api/v1/auth/refresh", refresh(&first), StatusCode::OK)
+        .await;
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    app.with_token(second["access_token"].as_str().expect("access"))
+        .get_ok("/api/v1/auth/me")
+        .await;
+
+    // The spent token presented again: refused, and the whole session ends.
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", refresh(&first))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_reused").await;
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", refresh(&second))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "session_revoked").await;
+    token_refused(
+        &app,
+        second["access_token"].as_str().expect("access"),
+        "session_revoked",
+    )
+    .await;
+
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", json!({"refresh_token": "made-up"}))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_invalid").await;
+}
+
+#[actix_web::test]
+async fn logout_revokes_both_tokens_of_the_session_only() {
+    let app = TestApp::spawn().await;
+    let phone = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let laptop = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let access = phone["access_token"].as_str().expect("access");
+    let res = app
+        .with_token(access)
+        .post("/api/v1/auth/logout", json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    token_refused(&app, access, "session_revoked").await;
+    let res = app
+        .anon()
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": phone["refresh_token"]}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "session_revoked").await;
+    app.with_token(laptop["access_token"].as_str().expect("access"))
+        .get_ok("/api/v1/auth/me")
+        .await;
+}
+
+#[actix_web::test]
+async fn disabling_an_account_ends_its_sessions_and_logins() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let (author, id) = app.user("author", "nghiviec@toasoan.test").await;
+    let res = admin
+        .patch(&format!("/api/v1/users/{id}"), json!({"is_active": false}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    token_refused(
+        &app,
+        author.token.as_deref().expect("token"),
+        "session_revoked",
+    )
+    .await;
+    let res = app
+        .anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "nghiviec@toasoan.test", "password": PASSWORD}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+}
