@@ -279,7 +279,8 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     let pool = open_database(&config)?;
     bootstrap_admin(&pool, &config)?;
     let secret = jwt_secret(&config)?;
-    auth::warm_up();
+    // The dummy hash for equal-time logins is computed beside start-up, not in its way.
+    std::thread::spawn(auth::warm_up);
     let tokens = Arc::new(TokenKeys::new(
         &secret,
         config.access_ttl,

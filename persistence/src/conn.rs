@@ -89,9 +89,11 @@ impl ManageConnection for Manager {
                 // WAL lets readers run beside the writer. synchronous=FULL makes
                 // every commit durable before it is acknowledged, even across
                 // a power cut, not only a process crash.
+                // busy_timeout comes first: switching to WAL takes a lock that
+                // other connections opening at the same time may hold.
                 conn.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; \
-                     PRAGMA busy_timeout = 10000; PRAGMA temp_store = MEMORY;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
@@ -127,6 +129,8 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
     }
     r2d2::Pool::builder()
         .max_size(max_size)
+        // Open connections as load needs them, not all at start.
+        .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(5))
         .build(manager)
         .map_err(|e| DbError::Unavailable(e.to_string()))

@@ -108,6 +108,7 @@ CREATE INDEX articles_feed ON articles(status, published_at, id);
 CREATE INDEX articles_category_feed ON articles(category_id, status, published_at, id);
 CREATE INDEX articles_featured_feed ON articles(featured, status, published_at, id);
 CREATE INDEX articles_created_by ON articles(created_by);
+CREATE INDEX articles_workflow ON articles(status, id);
 
 -- Old slugs keep answering with a redirect to the current one.
 CREATE TABLE article_slug_redirects (

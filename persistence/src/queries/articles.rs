@@ -324,3 +324,130 @@ pub fn tags_of(
         .select((article_tags::article_id, TagRow::as_select()))
         .load(conn)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use diesel::sql_types::Text;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(QueryableByName)]
+    struct PlanStep {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl Instrumentation for Recorder {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                let sql = query.to_string();
+                let sql = sql
+                    .split(" -- binds:")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                self.0.lock().unwrap().push(sql);
+            }
+        }
+    }
+
+    /// The plan SQLite picks for the SQL that `list` sends.
+    fn plan_of(q: &ListQuery) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::connect(dir.path().join("plan.db").to_str().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        crate::migrate(&mut conn).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        conn.set_instrumentation(Recorder(seen.clone()));
+        list(&mut conn, q).unwrap();
+        let sql = seen.lock().unwrap().last().cloned().unwrap();
+        diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+            .load::<PlanStep>(&mut *conn)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.detail)
+            .collect()
+    }
+
+    fn query() -> ListQuery {
+        ListQuery {
+            visibility: Visibility::Public {
+                now: crate::time::now(),
+            },
+            category_ids: None,
+            author_id: None,
+            tag_id: None,
+            featured: None,
+            created_by: None,
+            after: Some(Position::Published(crate::time::now(), "x".into())),
+            limit: 21,
+        }
+    }
+
+    fn assert_covered(plan: &[String]) {
+        assert!(
+            plan.iter().all(|s| !s.starts_with("SCAN articles")),
+            "full scan: {plan:?}"
+        );
+        assert!(
+            plan.iter().all(|s| !s.contains("TEMP B-TREE")),
+            "sort without an index: {plan:?}"
+        );
+    }
+
+    #[test]
+    fn the_public_list_walks_an_index_in_order() {
+        let plan = plan_of(&query());
+        assert_covered(&plan);
+        assert!(
+            plan.iter().any(|s| s.contains("INDEX articles_feed")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn a_category_page_walks_the_category_index_in_order() {
+        let plan = plan_of(&ListQuery {
+            category_ids: Some(vec!["c".into()]),
+            ..query()
+        });
+        assert_covered(&plan);
+        assert!(
+            plan.iter()
+                .any(|s| s.contains("INDEX articles_category_feed")),
+            "{plan:?}"
+        );
+    }
+
+    #[test]
+    fn every_other_list_is_covered_too() {
+        for q in [
+            ListQuery {
+                category_ids: Some(vec!["c".into(), "d".into()]),
+                ..query()
+            },
+            ListQuery {
+                author_id: Some("a".into()),
+                ..query()
+            },
+            ListQuery {
+                tag_id: Some("t".into()),
+                ..query()
+            },
+            ListQuery {
+                featured: Some(true),
+                ..query()
+            },
+            ListQuery {
+                visibility: Visibility::Status("draft".into()),
+                after: Some(Position::Id("x".into())),
+                ..query()
+            },
+        ] {
+            assert_covered(&plan_of(&q));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+# Builds the `toasoan` binary and runs it on a slim image.
+FROM rust:1.95-bookworm AS build
+RUN apt-get update && apt-get install -y --no-install-recommends pkg-config libssl-dev && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked --bin toasoan
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --home /var/lib/toasoan toasoan && mkdir -p /var/lib/toasoan && chown toasoan /var/lib/toasoan
+COPY --from=build /src/target/release/toasoan /usr/local/bin/toasoan
+USER toasoan
+ENV TOASOAN_LISTEN=0.0.0.0:8080 TOASOAN_DATA_DIR=/var/lib/toasoan
+EXPOSE 8080
+ENTRYPOINT ["toasoan"]
+CMD ["serve"]
