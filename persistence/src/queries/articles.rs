@@ -64,21 +64,35 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
     let mut query = articles::table
         .select(ArticleSummaryRow::as_select())
         .into_boxed();
+    // One upper bound on published_at: the earlier of "now" (for readers)
+    // and the cursor. Given two, SQLite ranges over one and filters the
+    // other, walking the index from the top at every page.
+    let cursor_at = match &q.after {
+        Some(Position::Published(at, _)) => Some(*at),
+        _ => None,
+    };
     let by_publication = match &q.visibility {
         Visibility::Public { now } => {
+            let upper = cursor_at.map_or(*now, |at| at.min(*now));
             query = query
                 .filter(articles::status.eq("published"))
-                .filter(articles::published_at.le(*now));
+                .filter(articles::published_at.le(upper));
             true
         }
         Visibility::Scheduled { now } => {
             query = query
                 .filter(articles::status.eq("published"))
                 .filter(articles::published_at.gt(*now));
+            if let Some(at) = cursor_at {
+                query = query.filter(articles::published_at.le(at));
+            }
             true
         }
         Visibility::Status(status) => {
             query = query.filter(articles::status.eq(status.clone()));
+            if let Some(at) = cursor_at {
+                query = query.filter(articles::published_at.le(at));
+            }
             status == "published"
         }
     };
@@ -111,10 +125,12 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
     }
     match &q.after {
         Some(Position::Published(at, id)) => {
+            // With `published_at <= at` above bounding the range, this only
+            // breaks ties; an OR alone would defeat the index.
             query = query.filter(
-                articles::published_at.lt(*at).or(articles::published_at
-                    .eq(*at)
-                    .and(articles::id.lt(id.clone()))),
+                articles::published_at
+                    .lt(*at)
+                    .or(articles::id.lt(id.clone())),
             );
         }
         Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
