@@ -24,3 +24,25 @@ async fn the_docs_ui_is_served_without_internet() {
     let res = app.anon().get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(res.status(), reqwest::StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn cors_allows_the_configured_frontend_origin_only() {
+    let app =
+        TestApp::spawn_with(|c| c.cors_origins = vec!["https://baoquangnam.vn".to_owned()]).await;
+    let preflight = |origin: &'static str| {
+        app.anon()
+            .request(reqwest::Method::OPTIONS, "/api/v1/articles")
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .send()
+    };
+    let res = preflight("https://baoquangnam.vn")
+        .await
+        .expect("preflight");
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://baoquangnam.vn"
+    );
+    let res = preflight("https://evil.example").await.expect("preflight");
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+}

@@ -13,5 +13,6 @@ mod health;
 mod openapi;
 mod pagination;
 mod permissions;
+mod seed;
 mod taxonomy;
 mod users;

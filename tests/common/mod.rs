@@ -50,6 +50,7 @@ fn with_database(url: &str, name: &str) -> String {
 /// A running application.
 pub struct TestApp {
     pub base: String,
+    pub database_url: String,
     pub client: reqwest::Client,
     pub backend: &'static str,
     _dir: tempfile::TempDir,
@@ -93,7 +94,7 @@ impl TestApp {
                 "TOASOAN_DATA_DIR",
                 dir.path().to_string_lossy().into_owned(),
             ),
-            ("DATABASE_URL", database_url),
+            ("DATABASE_URL", database_url.clone()),
             ("TOASOAN_LISTEN", "127.0.0.1:0".to_owned()),
             ("TOASOAN_JWT_SECRET", JWT_SECRET.to_owned()),
             ("TOASOAN_ADMIN_EMAIL", ADMIN_EMAIL.to_owned()),
@@ -117,6 +118,7 @@ impl TestApp {
             .expect("client");
         TestApp {
             base: format!("http://{addr}"),
+            database_url,
             client,
             backend,
             _dir: dir,
