@@ -51,6 +51,20 @@ pub struct ProblemField {
     pub message: String,
 }
 
+/// Failures any endpoint that reads a JSON body can answer, besides 422.
+#[derive(utoipa::IntoResponses)]
+pub enum JsonBodyErrors {
+    /// The body is not valid JSON (`malformed_json`).
+    #[response(status = 400, content_type = "application/problem+json")]
+    Malformed(Problem),
+    /// The body is over 1 MiB (`payload_too_large`).
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// The body is not `application/json` (`unsupported_media_type`).
+    #[response(status = 415, content_type = "application/problem+json")]
+    NotJson(Problem),
+}
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::auth::{self, AuthUser};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::routes::users::UserView;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
@@ -59,6 +59,7 @@ const FAILURE_WINDOW_MINUTES: i64 = 15;
         (status = 401, description = "Unknown account or wrong password (`invalid_credentials`), same answer and time for both", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Body of the wrong shape", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts (`too_many_requests`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn login(
     state: web::Data<AppState>,
@@ -156,6 +157,7 @@ fn no_store<T: Serialize>(body: T) -> HttpResponse {
     responses(
         (status = 200, description = "A new token pair; the old refresh token is spent", body = TokenResponse),
         (status = 401, description = "`token_invalid`, `token_expired`, `session_revoked`, or `token_reused` (the session is then ended)", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn refresh_token(
     state: web::Data<AppState>,

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::auth::{Editor, Viewer};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::extractors::nullable;
 use crate::http_cache::{respond, respond_page};
 use crate::pagination::{self, Page};
@@ -203,6 +203,7 @@ pub async fn get_author(
         (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken (`slug_taken`) or the account is linked already (`account_linked`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn create_author(
     state: web::Data<AppState>,
@@ -254,6 +255,7 @@ pub async fn create_author(
         (status = 404, description = "No such author (`author_not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken or the account linked elsewhere", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn update_author(
     state: web::Data<AppState>,

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::auth::Editor;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::extractors::nullable;
 use crate::http_cache::respond;
 use crate::pagination::Page;
@@ -169,6 +169,7 @@ pub async fn get_category(
         (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, unknown parent, or nesting too deep", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn create_category(
     state: web::Data<AppState>,
@@ -220,6 +221,7 @@ pub async fn create_category(
         (status = 404, description = "No such category (`category_not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a parent that would make a cycle", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn update_category(
     state: web::Data<AppState>,

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::auth::Editor;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::http_cache::{respond, respond_page};
 use crate::pagination::Page;
 use crate::routes::authors::{AlphabeticalQuery, alphabetical_cursor};
@@ -110,6 +110,7 @@ pub async fn get_tag(
         (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn create_tag(
     state: web::Data<AppState>,
@@ -147,6 +148,7 @@ pub async fn create_tag(
         (status = 404, description = "No such tag (`tag_not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn update_tag(
     state: web::Data<AppState>,

@@ -2,7 +2,7 @@
 
 use crate::app::AppState;
 use crate::auth::{self, Admin};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::pagination::Page;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -112,6 +112,7 @@ pub async fn list_users(
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The e-mail is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn create_user(
     state: web::Data<AppState>,
@@ -189,6 +190,7 @@ pub async fn get_user(
         (status = 404, description = "No such account (`user_not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn update_user(
     state: web::Data<AppState>,

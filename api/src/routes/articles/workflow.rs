@@ -6,7 +6,7 @@ use super::view::{self, ArticleView};
 use super::write::load_for;
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::extractors::optional_json;
 use crate::http_cache::{Audience, expected_version, respond, version_prefix};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -93,6 +93,7 @@ async fn transition(
         (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match (`stale_version`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad `at`", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn publish_article(
     state: web::Data<AppState>,

@@ -5,7 +5,7 @@ use super::view::{self, ArticleView};
 use super::{find, not_found};
 use crate::app::AppState;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, JsonBodyErrors, Problem};
 use crate::extractors::nullable;
 use crate::http_cache::{Audience, expected_version, respond, version_prefix};
 use crate::slugs;
@@ -248,13 +248,11 @@ fn written(
     security(("bearer" = [])), request_body = CreateArticle,
     responses(
         (status = 201, description = "Created as a draft", body = ArticleView),
-        (status = 400, description = "Malformed JSON (`malformed_json`)", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "An author setting `featured`", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 1 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not JSON (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn create_article(
     state: web::Data<AppState>,
@@ -372,6 +370,7 @@ pub(crate) fn load_for(
         (status = 412, description = "Someone changed it since that version (`stale_version`); nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "Neither If-Match nor `version` was sent (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
+        JsonBodyErrors,
     ))]
 pub async fn update_article(
     state: web::Data<AppState>,
