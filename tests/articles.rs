@@ -339,6 +339,12 @@ async fn a_changed_slug_keeps_the_old_one_working_as_a_redirect() {
         app.anon().get_ok("/api/v1/articles/ban-moi").await["id"],
         id.as_str()
     );
+    // An id works in any letter case.
+    let upper = app
+        .anon()
+        .get_ok(&format!("/api/v1/articles/{}", id.to_uppercase()))
+        .await;
+    assert_eq!(upper["slug"], "ban-moi");
     // The old slug stays reserved for this article.
     let res = editor
         .post(
@@ -347,6 +353,33 @@ async fn a_changed_slug_keeps_the_old_one_working_as_a_redirect() {
         )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "slug_taken").await;
+}
+
+#[actix_web::test]
+async fn a_drafts_old_slug_redirects_staff_without_being_publicly_cacheable() {
+    let app = TestApp::spawn().await;
+    let (editor, id, _) = edit(&app).await;
+    let res = editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            json!({"slug": "tieu-de-moi", "version": 1}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = editor.get("/api/v1/articles/ban-goc").await;
+    assert_eq!(res.status(), StatusCode::MOVED_PERMANENTLY);
+    assert!(
+        res.headers()["cache-control"]
+            .to_str()
+            .expect("cc")
+            .starts_with("private")
+    );
+    assert_problem(
+        app.anon().get("/api/v1/articles/ban-goc").await,
+        StatusCode::NOT_FOUND,
+        "article_not_found",
+    )
+    .await;
 }
 
 #[actix_web::test]

@@ -263,6 +263,66 @@ async fn malformed_requests_get_problem_details_and_change_nothing() {
             StatusCode::NOT_FOUND,
             "route_not_found",
         ),
+        // NUL bytes and other keys that can name nothing never reach the database.
+        case(
+            Method::GET,
+            "/api/v1/articles/a%00b",
+            "",
+            StatusCode::NOT_FOUND,
+            "article_not_found",
+        ),
+        case(
+            Method::GET,
+            "/api/v1/articles?tag=a%00b",
+            "",
+            StatusCode::NOT_FOUND,
+            "tag_not_found",
+        ),
+        case(
+            Method::GET,
+            "/api/v1/categories/%00",
+            "",
+            StatusCode::NOT_FOUND,
+            "category_not_found",
+        ),
+        case(
+            Method::GET,
+            "/api/v1/articles?cursor=cAoyMDI0LTA0LTIwVDAyOjU0OjAwWgphAGI",
+            "",
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+        ),
+        case(
+            post.clone(),
+            "/api/v1/auth/login",
+            r#"{"email": "a\u0000b@x.vn", "password": "x"}"#,
+            StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+        ),
+        case(
+            post.clone(),
+            "/api/v1/articles",
+            r#"{"title": "x", "author_ids": ["a\u0000b"], "category_id": "\u0000"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        case(
+            post.clone(),
+            "/api/v1/tags",
+            r#"{"name": "x", "slug": "0190f1c2-0000-7000-8000-000000000000"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        Case {
+            if_match: Some("\"v0-abc\""),
+            ..case(
+                Method::DELETE,
+                "/api/v1/articles/bai-goc",
+                "",
+                StatusCode::PRECONDITION_FAILED,
+                "stale_version",
+            )
+        },
         case(
             Method::GET,
             "/api/v1/articles/khong-co",

@@ -33,6 +33,26 @@ async fn categories_nest_and_refuse_cycles_and_deletion_in_use() {
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     assert_eq!(problem["errors"][0]["code"], "cycle");
 
+    // Three levels at most, counting the levels below a moved category.
+    editor.category("Quốc hội", Some("chinh-tri")).await;
+    let parent = editor.category("Kinh tế", None).await;
+    editor.category("Nông nghiệp", parent["id"].as_str()).await;
+    let res = editor
+        .patch(
+            "/api/v1/categories/kinh-te",
+            json!({"parent_id": "chinh-tri"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "too_deep");
+    let res = editor
+        .patch(
+            "/api/v1/categories/kinh-te",
+            json!({"parent_id": "thoi-su"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
     assert_problem(
         editor.delete("/api/v1/categories/thoi-su").await,
         StatusCode::CONFLICT,
@@ -40,7 +60,7 @@ async fn categories_nest_and_refuse_cycles_and_deletion_in_use() {
     )
     .await;
     let list = app.anon().get_ok("/api/v1/categories").await;
-    assert_eq!(names(&list).len(), 3);
+    assert_eq!(names(&list).len(), 6);
     let res = editor.delete("/api/v1/categories/chinh-tri-2").await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_problem(

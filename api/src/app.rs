@@ -29,6 +29,9 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// The configuration the process started with.
     pub config: Arc<Config>,
+    /// Bounds concurrent argon2 work (about 19 MiB and 50 ms each), so a
+    /// burst of logins cannot exhaust memory or starve other requests.
+    pub password_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -48,6 +51,21 @@ impl AppState {
         })
         .await
         .map_err(ApiError::internal)?
+    }
+
+    /// Runs password hashing or checking on the blocking pool, a bounded
+    /// number at a time, holding no database connection.
+    pub async fn password_work<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let _slot = self
+            .password_slots
+            .acquire()
+            .await
+            .map_err(ApiError::internal)?;
+        web::block(work).await.map_err(ApiError::internal)
     }
 
     /// How a read may be cached: privately for staff (they may see drafts),
@@ -200,8 +218,12 @@ pub fn bootstrap_admin(pool: &Pool, config: &Config) -> Result<(), StartError> {
     if users::count(&mut conn)? > 0 {
         return Ok(());
     }
-    create_user(&mut conn, email, password, "Quản trị viên", Role::Admin)?;
-    tracing::info!("first admin account created");
+    match create_user(&mut conn, email, password, "Quản trị viên", Role::Admin) {
+        Ok(()) => tracing::info!("first admin account created"),
+        // Another instance starting at the same moment created it.
+        Err(StartError::Db(toasoan_persistence::DbError::Conflict { .. })) => {}
+        Err(e) => return Err(e),
+    }
     Ok(())
 }
 
@@ -292,10 +314,12 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         .local_addr()
         .map_err(|e| StartError::Io(e.to_string()))?;
     let workers = config.workers;
+    let slots = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
     let state = AppState {
         pool,
         tokens,
         config: Arc::new(config),
+        password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
     };
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = workers {

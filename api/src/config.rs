@@ -35,6 +35,9 @@ pub struct Config {
     /// Failed logins allowed per account and address in 15 minutes
     /// (`TOASOAN_LOGIN_MAX_FAILURES`, default 10).
     pub login_max_failures: i64,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For`
+    /// (`TOASOAN_TRUST_PROXY=true`); only behind a proxy that sets them.
+    pub trust_proxy: bool,
     /// Logs as JSON lines (`TOASOAN_LOG_FORMAT=json`) rather than text.
     pub json_logs: bool,
 }
@@ -110,6 +113,8 @@ impl Config {
                 1..=10_000,
             )?)
             .unwrap_or(10),
+            trust_proxy: get("TOASOAN_TRUST_PROXY")
+                .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
         })
     }

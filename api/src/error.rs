@@ -150,13 +150,26 @@ impl From<DbError> for ApiError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::NotFound => ApiError::NotFound("not_found", "no such resource".into()),
-            DbError::Conflict { constraint } => ApiError::Conflict(
-                "conflict",
-                format!("the write clashes with existing data ({constraint})"),
-            ),
-            DbError::Reference(message) => ApiError::Conflict(
+            // Constraint names are internal: clients get a stable code only.
+            DbError::Conflict { constraint } => {
+                let (code, detail) = if constraint.contains("slug") {
+                    ("slug_taken", "the slug is already in use")
+                } else if constraint.contains("email") {
+                    ("email_taken", "an account has this e-mail")
+                } else if constraint.contains("user_id") {
+                    ("account_linked", "that account is linked to another author")
+                } else {
+                    ("conflict", "the write clashes with existing data")
+                };
+                ApiError::Conflict(code, detail.into())
+            }
+            DbError::Reference(_) => ApiError::Conflict(
                 "reference_violated",
-                format!("the write breaks a reference: {message}"),
+                "a referenced item does not exist, or the item is still referenced".into(),
+            ),
+            DbError::InvalidInput(_) => ApiError::BadRequest(
+                "invalid_input",
+                "the request contains characters that cannot be stored".into(),
             ),
             DbError::Unavailable(cause) => {
                 tracing::error!(%cause, "database unavailable");

@@ -17,6 +17,21 @@ pub enum Audience {
     Private,
 }
 
+impl Audience {
+    /// The `Cache-Control` value.
+    pub fn cache_control(self) -> String {
+        match self {
+            Audience::Public(max_age) => {
+                format!(
+                    "public, max-age={max_age}, stale-while-revalidate={}",
+                    max_age * 5
+                )
+            }
+            Audience::Private => "private, no-cache".to_owned(),
+        }
+    }
+}
+
 /// Serializes `value`, tags it with an ETag (prefixed, e.g. with the
 /// article version, so `If-Match` can name it) and answers `If-None-Match`
 /// with 304 when the client's copy is current.
@@ -30,13 +45,7 @@ pub fn respond<T: Serialize>(
     let digest = Sha256::digest(&body);
     let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
     let etag = format!("\"{tag_prefix}{hex}\"");
-    let cache_control = match audience {
-        Audience::Public(max_age) => format!(
-            "public, max-age={max_age}, stale-while-revalidate={}",
-            max_age * 5
-        ),
-        Audience::Private => "private, no-cache".to_owned(),
-    };
+    let cache_control = audience.cache_control();
     let not_modified = none_match(req, &etag);
     let mut response = if not_modified {
         HttpResponse::NotModified()

@@ -52,7 +52,8 @@ pub fn decode_cursor(cursor: &str, kind: &str, parts: usize) -> Result<Vec<Strin
         return Err(invalid());
     }
     let values: Vec<String> = fields.map(str::to_owned).collect();
-    if values.len() != parts || values.iter().any(String::is_empty) {
+    let bad = |v: &String| v.is_empty() || v.chars().any(char::is_control);
+    if values.len() != parts || values.iter().any(bad) {
         return Err(invalid());
     }
     Ok(values)

@@ -347,7 +347,7 @@ fn seed_example(
     creator: Option<&str>,
 ) -> Result<(), DbError> {
     let slug = slug_of(EXAMPLE_TITLE);
-    if articles::find_by_slug(conn, &slug)?.is_some() {
+    if articles::find_by_key(conn, &slug)?.is_some() {
         return Ok(());
     }
     let blocks = EXAMPLE_PARAGRAPHS

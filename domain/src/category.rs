@@ -17,8 +17,13 @@ pub fn description(raw: Option<&str>) -> Result<Option<String>, FieldError> {
 }
 
 /// Checks that making `parent_chain` (the proposed parent first, then its
-/// ancestors) the ancestry of `id` makes no cycle and stays shallow enough.
-pub fn check_ancestry(id: Option<&str>, parent_chain: &[String]) -> Result<(), FieldError> {
+/// ancestors) the ancestry of `id`, whose own subtree spans `height` levels,
+/// makes no cycle and stays shallow enough.
+pub fn check_ancestry(
+    id: Option<&str>,
+    parent_chain: &[String],
+    height: usize,
+) -> Result<(), FieldError> {
     if id.is_some_and(|id| parent_chain.iter().any(|p| p == id)) {
         return Err(FieldError::new(
             "parent_id",
@@ -26,7 +31,7 @@ pub fn check_ancestry(id: Option<&str>, parent_chain: &[String]) -> Result<(), F
             "a category cannot be its own ancestor",
         ));
     }
-    if parent_chain.len() + 1 > MAX_DEPTH {
+    if parent_chain.len() + height.max(1) > MAX_DEPTH {
         return Err(FieldError::new(
             "parent_id",
             "too_deep",
@@ -43,9 +48,17 @@ mod tests {
     #[test]
     fn a_category_cannot_descend_from_itself() {
         let chain = vec!["b".to_owned(), "a".to_owned()];
-        assert_eq!(check_ancestry(Some("a"), &chain).unwrap_err().code, "cycle");
-        assert!(check_ancestry(Some("c"), &chain).is_ok());
+        assert_eq!(
+            check_ancestry(Some("a"), &chain, 1).unwrap_err().code,
+            "cycle"
+        );
+        assert!(check_ancestry(Some("c"), &chain, 1).is_ok());
         let deep = vec!["c".to_owned(), "b".to_owned(), "a".to_owned()];
-        assert_eq!(check_ancestry(None, &deep).unwrap_err().code, "too_deep");
+        assert_eq!(check_ancestry(None, &deep, 1).unwrap_err().code, "too_deep");
+        // Moving a category with children counts their levels too.
+        assert_eq!(
+            check_ancestry(Some("x"), &chain, 2).unwrap_err().code,
+            "too_deep"
+        );
     }
 }

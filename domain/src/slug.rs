@@ -30,6 +30,13 @@ impl Slug {
                 "a slug is lowercase letters a-z, digits and single hyphens between them",
             ));
         }
+        if looks_like_id(raw) {
+            return Err(FieldError::new(
+                "slug",
+                "invalid_slug",
+                "a slug cannot have the shape of an id",
+            ));
+        }
         Ok(Self(raw.to_owned()))
     }
 
@@ -68,6 +75,10 @@ impl Slug {
                 _ => cut.to_owned(),
             };
         }
+        if looks_like_id(&slug) {
+            // Such a slug would be taken for an id in URLs.
+            slug.push_str("-0");
+        }
         if slug.is_empty() {
             None
         } else {
@@ -103,6 +114,11 @@ impl std::fmt::Display for Slug {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// True for the canonical UUID shape the API uses for ids.
+fn looks_like_id(raw: &str) -> bool {
+    raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
 }
 
 /// Picks the first free slug among `base`, `base-2`, `base-3`, ... given the
@@ -182,5 +198,10 @@ mod tests {
             assert!(Slug::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(Slug::parse("theo-guong-bac-2").is_ok());
+        assert!(Slug::parse("0190f1c2-0000-7000-8000-000000000000").is_err());
+        assert_eq!(
+            slug("0190f1c2-0000-7000-8000-000000000000"),
+            "0190f1c2-0000-7000-8000-000000000000-0"
+        );
     }
 }

@@ -137,12 +137,19 @@ pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
         .map_err(|e| DbError::Unavailable(e.to_string()))
 }
 
-/// Applies every pending migration of the connection's backend; returns how many ran.
+/// Applies every pending migration of the connection's backend; returns
+/// how many ran. On PostgreSQL an advisory lock makes instances starting
+/// together migrate one after the other.
 pub fn migrate(conn: &mut DbConn) -> Result<usize, DbError> {
     let applied = match conn {
-        DbConn::Pg(pg) => pg
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+        DbConn::Pg(pg) => {
+            pg.batch_execute("SELECT pg_advisory_lock(7027101)")?;
+            let applied = pg
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            pg.batch_execute("SELECT pg_advisory_unlock(7027101)")?;
+            applied
+        }
         DbConn::Sqlite(sqlite) => sqlite
             .run_pending_migrations(SQLITE_MIGRATIONS)
             .map(|v| v.len()),
@@ -177,6 +184,30 @@ where
             let _ = <DbConn as Connection>::TransactionManager::rollback_transaction(conn);
             Err(error)
         }
+    }
+}
+
+/// Tables whose writers must take turns for a whole transaction, because
+/// a rule spans rows (no category cycles, at least one admin).
+#[derive(Debug, Clone, Copy)]
+pub enum Guarded {
+    /// The category tree.
+    Categories,
+    /// Accounts and their roles.
+    Users,
+}
+
+/// Makes writers of `table` take turns until the transaction ends. SQLite's
+/// IMMEDIATE write transactions are serialized already; PostgreSQL takes a
+/// lock that lets readers through.
+pub fn lock(conn: &mut DbConn, table: Guarded) -> Result<(), DbError> {
+    let sql = match table {
+        Guarded::Categories => "LOCK TABLE categories IN SHARE ROW EXCLUSIVE MODE",
+        Guarded::Users => "LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE",
+    };
+    match conn {
+        DbConn::Pg(pg) => Ok(pg.batch_execute(sql)?),
+        DbConn::Sqlite(_) => Ok(()),
     }
 }
 

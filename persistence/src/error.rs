@@ -17,6 +17,9 @@ pub enum DbError {
     /// A referenced row does not exist or a row is still referenced.
     #[error("reference violated: {0}")]
     Reference(String),
+    /// The database refused a value as text (a NUL byte on PostgreSQL).
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
     /// The database cannot be reached.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -51,6 +54,12 @@ impl From<DieselError> for DbError {
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 DbError::Unavailable(info.message().to_owned())
+            }
+            // PostgreSQL refuses NUL and invalid UTF-8 in text: bad input, not a bug.
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("invalid byte sequence") =>
+            {
+                DbError::InvalidInput(info.message().to_owned())
             }
             other => DbError::Backend(other.to_string()),
         }

@@ -10,5 +10,7 @@ pub mod queries;
 pub mod schema;
 pub mod time;
 
-pub use conn::{Backend, DbConn, Pool, PooledConn, connect, migrate, ping, write_tx};
+pub use conn::{
+    Backend, DbConn, Guarded, Pool, PooledConn, connect, lock, migrate, ping, write_tx,
+};
 pub use error::DbError;

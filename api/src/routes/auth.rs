@@ -7,7 +7,7 @@ use crate::routes::users::UserView;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use toasoan_domain::user::Role;
+use toasoan_domain::user::{Email, Role};
 use toasoan_persistence::models::session::{RefreshTokenRow, SessionRow};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::time;
@@ -67,38 +67,62 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    let email = email.trim().to_lowercase();
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
+    // An address no account can have (no @, control characters) is looked
+    // up as nobody, and answered exactly like a wrong password.
+    let email = Email::parse(&email).ok().map(|e| e.as_str().to_owned());
+    let client = if state.config.trust_proxy {
+        req.connection_info()
+            .realip_remote_addr()
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        req.peer_addr()
+            .map(|a| a.ip().to_string())
+            .unwrap_or_default()
+    };
     // Throttle per account and address, so one attacker cannot lock an
-    // editor out from everywhere; stored in the database so it holds across instances.
-    let key = auth::token_hash(&format!("{email}|{peer}"));
+    // editor out from everywhere; kept in the database so it holds across
+    // instances. The attempt is counted before the password is checked, so
+    // parallel guesses cannot slip past the limit.
+    let key = auth::token_hash(&format!(
+        "{}|{client}",
+        email.as_deref().unwrap_or_default()
+    ));
+    let attempt = uuid::Uuid::now_v7().to_string();
     let max_failures = state.config.login_max_failures;
-    let tokens = state.tokens.clone();
-    let pair = state
+    let (user, key) = state
         .db(move |conn| {
             let now = time::now();
             let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-            if sessions::failures_since(conn, &key, since)? >= max_failures {
+            sessions::prune_failures(conn, since)?;
+            sessions::record_failure(conn, &attempt, &key, now)?;
+            if sessions::failures_since(conn, &key, since)? > max_failures {
                 return Err(ApiError::TooManyRequests(
                     60,
                     "too many failed logins; wait a few minutes before trying again".into(),
                 ));
             }
-            let user = users::find_by_email(conn, &email)?;
-            let ok =
-                auth::verify_password(&password, user.as_ref().map(|u| u.password_hash.as_str()));
-            let user = match user {
-                Some(user) if ok && user.is_active => user,
-                _ => {
-                    sessions::record_failure(conn, &uuid::Uuid::now_v7().to_string(), &key, now)?;
-                    sessions::prune_failures(conn, since)?;
-                    return Err(invalid_credentials());
-                }
+            let user = match &email {
+                Some(email) => users::find_by_email(conn, email)?,
+                None => None,
             };
-            let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+            Ok((user, key))
+        })
+        .await?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = state
+        .password_work(move || auth::verify_password(&password, hash.as_deref()))
+        .await?;
+    let user = match user {
+        Some(user) if ok && user.is_active => user,
+        _ => return Err(invalid_credentials()),
+    };
+    let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+    let tokens = state.tokens.clone();
+    let pair = state
+        .write(move |conn| {
+            let now = time::now();
+            sessions::clear_failures(conn, &key)?;
             let session = SessionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user.id.clone(),
@@ -107,9 +131,7 @@ pub async fn login(
             };
             let refresh = auth::new_refresh_token();
             let row = refresh_row(&refresh, &session.id, now, &tokens)?;
-            toasoan_persistence::write_tx(conn, |conn| {
-                Ok::<_, ApiError>(sessions::open(conn, &session, &row)?)
-            })?;
+            sessions::open(conn, &session, &row)?;
             Ok(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,
                 token_type: "Bearer",

@@ -14,7 +14,7 @@ use toasoan_domain::text::vietnamese_sort_key;
 use toasoan_domain::{FieldError, ValidationErrors, author};
 use toasoan_persistence::models::author::{AuthorChanges, AuthorRow};
 use toasoan_persistence::queries::{authors, users};
-use toasoan_persistence::{DbConn, DbError, time};
+use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
 
 /// An author.
@@ -132,16 +132,6 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
     Ok(user.id)
 }
 
-fn linked_conflict(e: DbError) -> ApiError {
-    match e {
-        DbError::Conflict { .. } => ApiError::Conflict(
-            "account_linked",
-            "that account is linked to another author".into(),
-        ),
-        other => other.into(),
-    }
-}
-
 /// Authors in Vietnamese alphabetical order.
 #[utoipa::path(get, path = "/api/v1/authors", operation_id = "list_authors", tag = "authors",
     params(AlphabeticalQuery),
@@ -238,7 +228,7 @@ pub async fn create_author(
                 created_at: now,
                 updated_at: now,
             };
-            authors::insert(conn, &row).map_err(linked_conflict)?;
+            authors::insert(conn, &row)?;
             Ok(row)
         })
         .await?;
@@ -300,7 +290,7 @@ pub async fn update_author(
                 user_id,
                 updated_at: Some(time::now()),
             };
-            authors::update(conn, &current.id, &changes).map_err(linked_conflict)?;
+            authors::update(conn, &current.id, &changes)?;
             authors::find(conn, &current.id)?.ok_or_else(not_found)
         })
         .await?;

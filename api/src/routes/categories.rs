@@ -14,7 +14,7 @@ use toasoan_domain::ValidationErrors;
 use toasoan_domain::category;
 use toasoan_persistence::models::category::{CategoryChanges, CategoryRow};
 use toasoan_persistence::queries::categories;
-use toasoan_persistence::{DbConn, time};
+use toasoan_persistence::{DbConn, Guarded, time};
 use utoipa::ToSchema;
 
 /// A category.
@@ -97,26 +97,26 @@ fn not_found() -> ApiError {
     ApiError::NotFound("category_not_found", "no such category".into())
 }
 
-/// Checks a proposed parent and returns its id.
+/// Checks a proposed parent and returns its id. Writers of the tree take
+/// turns, so two moves at once cannot make a cycle between them.
 fn resolve_parent(
     conn: &mut DbConn,
     own_id: Option<&str>,
     parent: &str,
 ) -> Result<String, ApiError> {
+    toasoan_persistence::lock(conn, Guarded::Categories)?;
     let all = categories::list(conn)?;
-    let parent = all
-        .iter()
-        .find(|c| c.id == parent || c.slug == parent)
-        .ok_or_else(|| {
-            ApiError::field(toasoan_domain::FieldError::new(
-                "parent_id",
-                "not_found",
-                "no such category",
-            ))
-        })?;
+    let parent = categories::find(conn, parent)?.ok_or_else(|| {
+        ApiError::field(toasoan_domain::FieldError::new(
+            "parent_id",
+            "not_found",
+            "no such category",
+        ))
+    })?;
     let chain = categories::chain(&all, &parent.id);
-    category::check_ancestry(own_id, &chain).map_err(ApiError::field)?;
-    Ok(parent.id.clone())
+    let height = own_id.map_or(1, |id| categories::subtree_height(&all, id));
+    category::check_ancestry(own_id, &chain, height).map_err(ApiError::field)?;
+    Ok(parent.id)
 }
 
 /// Every category, in display order; sub-categories name their `parent_id`.

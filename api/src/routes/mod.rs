@@ -84,8 +84,3 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/articles/{id}/archive").post(articles::archive_article)),
         );
 }
-
-/// Looks like a UUID (ids are UUIDv7 strings; anything else is a slug).
-pub fn is_uuid(value: &str) -> bool {
-    uuid::Uuid::try_parse(value).is_ok()
-}

@@ -9,10 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use toasoan_domain::ValidationErrors;
 use toasoan_domain::user::{Email, Password, Role, display_name};
-use toasoan_persistence::DbError;
 use toasoan_persistence::models::user::{NewUser, UserChanges, UserRow};
 use toasoan_persistence::queries::{sessions, users};
-use toasoan_persistence::time;
+use toasoan_persistence::{Guarded, time};
 use utoipa::ToSchema;
 
 /// An account, never with its password hash.
@@ -127,9 +126,9 @@ pub async fn create_user(
     let (Some(email), Some(name), Some(password)) = (email, name, password) else {
         return Err(errors.into());
     };
-    let hash = web::block(move || auth::hash_password(password.expose()))
-        .await
-        .map_err(ApiError::internal)??;
+    let hash = state
+        .password_work(move || auth::hash_password(password.expose()))
+        .await??;
     let row = state
         .write(move |conn| {
             let now = time::now();
@@ -143,12 +142,7 @@ pub async fn create_user(
                 created_at: now,
                 updated_at: now,
             };
-            users::insert(conn, &new).map_err(|e| match e {
-                DbError::Conflict { .. } => {
-                    ApiError::Conflict("email_taken", "an account has this e-mail".into())
-                }
-                other => other.into(),
-            })
+            Ok(users::insert(conn, &new)?)
         })
         .await?;
     Ok(HttpResponse::Created().json(UserView::from(row)))
@@ -188,7 +182,7 @@ pub async fn get_user(
         (status = 200, description = "Updated", body = UserView),
         (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account (`user_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`), or the last active admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         JsonBodyErrors,
     ))]
@@ -224,9 +218,9 @@ pub async fn update_user(
     }
     let hash = match password {
         Some(p) => Some(
-            web::block(move || auth::hash_password(p.expose()))
-                .await
-                .map_err(ApiError::internal)??,
+            state
+                .password_work(move || auth::hash_password(p.expose()))
+                .await??,
         ),
         None => None,
     };
@@ -241,6 +235,22 @@ pub async fn update_user(
                 is_active: body.is_active,
                 updated_at: Some(now),
             };
+            // Account changes take turns, so two admins demoting each other
+            // at once cannot leave the newsroom without one.
+            toasoan_persistence::lock(conn, Guarded::Users)?;
+            let current = users::find(conn, &id)?.ok_or_else(user_not_found)?;
+            let stays_admin =
+                body.role.is_none_or(|r| r == Role::Admin) && body.is_active != Some(false);
+            if current.role == Role::Admin.as_str()
+                && current.is_active
+                && !stays_admin
+                && users::other_active_admins(conn, &id)? == 0
+            {
+                return Err(ApiError::Conflict(
+                    "last_admin",
+                    "this is the last active admin; make another admin first".into(),
+                ));
+            }
             let row = users::update(conn, &id, &changes)?.ok_or_else(user_not_found)?;
             if ends_sessions {
                 sessions::revoke_all(conn, &id, now)?;

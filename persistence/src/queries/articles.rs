@@ -1,7 +1,7 @@
 //! Articles: the detail read, the keyset-paginated lists, and writes with
 //! optimistic locking on `version`.
 
-use super::{optional, suffixed};
+use super::{Key, key, optional, suffixed};
 use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow};
 use crate::models::author::AuthorRow;
 use crate::models::tag::TagRow;
@@ -154,25 +154,35 @@ pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<ArticleRow>, DbError> 
     )
 }
 
-/// An article by its current slug.
-pub fn find_by_slug(conn: &mut DbConn, slug: &str) -> Result<Option<ArticleRow>, DbError> {
-    optional(
-        articles::table
-            .filter(articles::slug.eq(slug))
-            .select(ArticleRow::as_select())
-            .first(conn),
-    )
+/// What an id-or-slug key names: the article, or the article an old slug
+/// used to name (to redirect to).
+pub enum Found {
+    /// The article itself.
+    Article(ArticleRow),
+    /// An old slug of this article.
+    Renamed(ArticleRow),
 }
 
-/// The article an old slug used to name.
-pub fn redirect_target(conn: &mut DbConn, old_slug: &str) -> Result<Option<ArticleRow>, DbError> {
-    optional(
-        article_slug_redirects::table
-            .inner_join(articles::table)
-            .filter(article_slug_redirects::slug.eq(old_slug))
-            .select(ArticleRow::as_select())
-            .first(conn),
-    )
+/// An article by id or current slug, else by an old slug.
+pub fn find_by_key(conn: &mut DbConn, raw: &str) -> Result<Option<Found>, DbError> {
+    let query = articles::table.select(ArticleRow::as_select());
+    match key(raw) {
+        Some(Key::Id(id)) => {
+            Ok(optional(query.filter(articles::id.eq(id)).first(conn))?.map(Found::Article))
+        }
+        Some(Key::Slug(slug)) => {
+            if let Some(row) = optional(query.filter(articles::slug.eq(&slug)).first(conn))? {
+                return Ok(Some(Found::Article(row)));
+            }
+            let old = article_slug_redirects::table
+                .inner_join(articles::table)
+                .filter(article_slug_redirects::slug.eq(slug))
+                .select(ArticleRow::as_select())
+                .first(conn);
+            Ok(optional(old)?.map(Found::Renamed))
+        }
+        None => Ok(None),
+    }
 }
 
 /// Slugs taken by `base` and its numbered variants, old slugs included.
@@ -304,9 +314,16 @@ pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Resu
     Ok(())
 }
 
-/// Removes an article; false when it did not exist.
-pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
-    Ok(diesel::delete(articles::table.find(id)).execute(conn)? > 0)
+/// Removes an article if it is still at `version`; false when it changed
+/// meanwhile or is gone.
+pub fn delete(conn: &mut DbConn, id: &str, version: i32) -> Result<bool, DbError> {
+    let deleted = diesel::delete(
+        articles::table
+            .find(id)
+            .filter(articles::version.eq(version)),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
 }
 
 /// The bylines of many articles in one query, in byline order.

@@ -1,6 +1,6 @@
 //! Authors (bylines).
 
-use super::{optional, suffixed};
+use super::{Key, ids_only, key, optional, suffixed};
 use crate::models::author::{AuthorChanges, AuthorRow};
 use crate::schema::{article_authors, authors};
 use crate::{DbConn, DbError};
@@ -37,12 +37,12 @@ pub fn page(
 
 /// An author by id or by slug.
 pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<AuthorRow>, DbError> {
-    optional(
-        authors::table
-            .filter(authors::id.eq(id_or_slug).or(authors::slug.eq(id_or_slug)))
-            .select(AuthorRow::as_select())
-            .first(conn),
-    )
+    let query = authors::table.select(AuthorRow::as_select());
+    match key(id_or_slug) {
+        Some(Key::Id(id)) => optional(query.filter(authors::id.eq(id)).first(conn)),
+        Some(Key::Slug(slug)) => optional(query.filter(authors::slug.eq(slug)).first(conn)),
+        None => Ok(None),
+    }
 }
 
 /// Authors by ids, in one query.
@@ -51,7 +51,7 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AuthorRow>, DbErr
         return Ok(Vec::new());
     }
     Ok(authors::table
-        .filter(authors::id.eq_any(ids))
+        .filter(authors::id.eq_any(ids_only(ids)))
         .select(AuthorRow::as_select())
         .load(conn)?)
 }

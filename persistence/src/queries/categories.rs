@@ -1,6 +1,6 @@
 //! Categories.
 
-use super::{optional, suffixed};
+use super::{Key, ids_only, key, optional, suffixed};
 use crate::models::category::{CategoryChanges, CategoryRow};
 use crate::schema::{articles, categories};
 use crate::{DbConn, DbError};
@@ -24,16 +24,12 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<CategoryRow>, DbError> {
 
 /// A category by id or by slug.
 pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<CategoryRow>, DbError> {
-    optional(
-        categories::table
-            .filter(
-                categories::id
-                    .eq(id_or_slug)
-                    .or(categories::slug.eq(id_or_slug)),
-            )
-            .select(CategoryRow::as_select())
-            .first(conn),
-    )
+    let query = categories::table.select(CategoryRow::as_select());
+    match key(id_or_slug) {
+        Some(Key::Id(id)) => optional(query.filter(categories::id.eq(id)).first(conn)),
+        Some(Key::Slug(slug)) => optional(query.filter(categories::slug.eq(slug)).first(conn)),
+        None => Ok(None),
+    }
 }
 
 /// Categories by ids, in one query.
@@ -42,7 +38,7 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<CategoryRow>, DbE
         return Ok(Vec::new());
     }
     Ok(categories::table
-        .filter(categories::id.eq_any(ids))
+        .filter(categories::id.eq_any(ids_only(ids)))
         .select(CategoryRow::as_select())
         .load(conn)?)
 }
@@ -85,20 +81,36 @@ pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
     Ok(diesel::delete(categories::table.find(id)).execute(conn)? > 0)
 }
 
-/// The ids of a category and every category below it.
+/// The ids of a category and every category below it, level by level.
 pub fn subtree_ids(all: &[CategoryRow], root: &str) -> Vec<String> {
-    let mut ids = vec![root.to_owned()];
-    let mut i = 0;
-    while i < ids.len() {
-        let parent = ids[i].clone();
-        ids.extend(
-            all.iter()
-                .filter(|c| c.parent_id.as_deref() == Some(parent.as_str()))
-                .map(|c| c.id.clone()),
-        );
-        i += 1;
+    levels(all, root).into_iter().flatten().collect()
+}
+
+/// How many levels a category and its descendants span (1 for a leaf).
+pub fn subtree_height(all: &[CategoryRow], root: &str) -> usize {
+    levels(all, root).len()
+}
+
+fn levels(all: &[CategoryRow], root: &str) -> Vec<Vec<String>> {
+    let mut seen = std::collections::HashSet::from([root.to_owned()]);
+    let mut levels = vec![vec![root.to_owned()]];
+    loop {
+        let next: Vec<String> = all
+            .iter()
+            .filter(|c| {
+                c.parent_id
+                    .as_ref()
+                    .is_some_and(|p| levels[levels.len() - 1].contains(p))
+            })
+            // A stored cycle must not make this loop forever.
+            .filter(|c| seen.insert(c.id.clone()))
+            .map(|c| c.id.clone())
+            .collect();
+        if next.is_empty() {
+            return levels;
+        }
+        levels.push(next);
     }
-    ids
 }
 
 /// The ancestors of a category, nearest first, itself included.

@@ -19,7 +19,7 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<ImageRow>, DbErro
         return Ok(Vec::new());
     }
     Ok(images::table
-        .filter(images::id.eq_any(ids))
+        .filter(images::id.eq_any(super::ids_only(ids)))
         .select(ImageRow::as_select())
         .load(conn)?)
 }

@@ -12,6 +12,39 @@ pub mod users;
 use crate::DbError;
 use diesel::QueryResult;
 
+/// What a key from a URL or a request body names.
+pub enum Key {
+    /// A canonical lowercase UUID: an id.
+    Id(String),
+    /// A well-formed slug.
+    Slug(String),
+}
+
+/// Classifies a key, or `None` when it can name nothing (it is neither an
+/// id nor a slug), so hostile input never reaches the database.
+pub fn key(raw: &str) -> Option<Key> {
+    let lower = raw.trim().to_ascii_lowercase();
+    if is_id(&lower) {
+        return Some(Key::Id(lower));
+    }
+    toasoan_domain::slug::Slug::parse(&lower)
+        .ok()
+        .map(|s| Key::Slug(s.into_string()))
+}
+
+/// True for a canonical hyphenated UUID (the only id form the API hands out).
+pub fn is_id(raw: &str) -> bool {
+    raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
+}
+
+/// Keeps only well-formed ids (lowercased).
+pub(crate) fn ids_only(ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|i| i.to_ascii_lowercase())
+        .filter(|i| is_id(i))
+        .collect()
+}
+
 /// Turns a "no row" result into `None`, any other error into `DbError`.
 pub(crate) fn optional<T>(result: QueryResult<T>) -> Result<Option<T>, DbError> {
     match result {

@@ -138,6 +138,13 @@ pub fn failures_since(
         .get_result(conn)?)
 }
 
+/// Forgets the failures of a key (after a successful login).
+pub fn clear_failures(conn: &mut DbConn, key_hash: &str) -> Result<(), DbError> {
+    diesel::delete(login_failures::table.filter(login_failures::key_hash.eq(key_hash)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Forgets failures older than `before` (kept small by logins themselves).
 pub fn prune_failures(conn: &mut DbConn, before: NaiveDateTime) -> Result<(), DbError> {
     diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before)))

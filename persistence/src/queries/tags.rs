@@ -1,6 +1,6 @@
 //! Tags.
 
-use super::{optional, suffixed};
+use super::{Key, ids_only, key, optional, suffixed};
 use crate::models::tag::{TagChanges, TagRow};
 use crate::schema::tags;
 use crate::{DbConn, DbError};
@@ -34,12 +34,12 @@ pub fn page(
 
 /// A tag by id or by slug.
 pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<TagRow>, DbError> {
-    optional(
-        tags::table
-            .filter(tags::id.eq(id_or_slug).or(tags::slug.eq(id_or_slug)))
-            .select(TagRow::as_select())
-            .first(conn),
-    )
+    let query = tags::table.select(TagRow::as_select());
+    match key(id_or_slug) {
+        Some(Key::Id(id)) => optional(query.filter(tags::id.eq(id)).first(conn)),
+        Some(Key::Slug(slug)) => optional(query.filter(tags::slug.eq(slug)).first(conn)),
+        None => Ok(None),
+    }
 }
 
 /// Tags by ids, in one query.
@@ -48,7 +48,7 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<TagRow>, DbError>
         return Ok(Vec::new());
     }
     Ok(tags::table
-        .filter(tags::id.eq_any(ids))
+        .filter(tags::id.eq_any(ids_only(ids)))
         .select(TagRow::as_select())
         .load(conn)?)
 }

@@ -16,6 +16,10 @@ pub fn insert(conn: &mut DbConn, user: &NewUser) -> Result<UserRow, DbError> {
 
 /// An account by id.
 pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<UserRow>, DbError> {
+    let id = id.to_ascii_lowercase();
+    if !super::is_id(&id) {
+        return Ok(None);
+    }
     optional(
         users::table
             .find(id)
@@ -47,12 +51,25 @@ pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
     Ok(users::table.count().get_result(conn)?)
 }
 
+/// Active admins other than `except`.
+pub fn other_active_admins(conn: &mut DbConn, except: &str) -> Result<i64, DbError> {
+    Ok(users::table
+        .filter(users::role.eq("admin"))
+        .filter(users::is_active.eq(true))
+        .filter(users::id.ne(except))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Applies a partial update; `None` when the account does not exist.
 pub fn update(
     conn: &mut DbConn,
     id: &str,
     changes: &UserChanges,
 ) -> Result<Option<UserRow>, DbError> {
+    if !super::is_id(id) {
+        return Ok(None);
+    }
     let updated = diesel::update(users::table.find(id))
         .set(changes)
         .execute(conn)?;

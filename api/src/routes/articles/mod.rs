@@ -13,13 +13,12 @@ use crate::auth::{AuthUser, Viewer};
 use crate::error::{ApiError, Problem};
 use crate::http_cache::{respond, respond_page, version_prefix};
 use crate::pagination::{self, Page};
-use crate::routes::is_uuid;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::{DateTime, NaiveDateTime};
 use serde::Deserialize;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
-use toasoan_persistence::queries::articles::{ListQuery, Position, Visibility};
+use toasoan_persistence::queries::articles::{Found, ListQuery, Position, Visibility};
 use toasoan_persistence::queries::{articles, authors, categories, tags};
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
@@ -82,12 +81,11 @@ fn may_read(viewer: Option<&AuthUser>, row: &ArticleRow, now: NaiveDateTime) -> 
     })
 }
 
-/// Finds an article by id or current slug.
+/// Finds an article by id or current slug (not by an old one).
 pub(crate) fn find(conn: &mut DbConn, key: &str) -> Result<Option<ArticleRow>, ApiError> {
-    Ok(if is_uuid(key) {
-        articles::find(conn, key)?
-    } else {
-        articles::find_by_slug(conn, key)?
+    Ok(match articles::find_by_key(conn, key)? {
+        Some(Found::Article(row)) => Some(row),
+        _ => None,
     })
 }
 
@@ -263,27 +261,25 @@ pub async fn get_article(
     let found = state
         .db(move |conn| {
             let now = time::now();
-            let row = match find(conn, &key)? {
-                Some(row) => row,
-                None => {
-                    let Some(target) = articles::redirect_target(conn, &key)? else {
-                        return Err(not_found());
-                    };
-                    if !may_read(viewer.as_ref(), &target, now) {
-                        return Err(not_found());
-                    }
-                    return Ok(Err(target.slug));
-                }
+            let (row, renamed) = match articles::find_by_key(conn, &key)? {
+                Some(Found::Article(row)) => (row, false),
+                Some(Found::Renamed(row)) => (row, true),
+                None => return Err(not_found()),
             };
             if !may_read(viewer.as_ref(), &row, now) {
                 return Err(not_found());
             }
+            // Only what any reader may see is publicly cacheable.
             let public = viewer.is_none() && is_public(&row.status, row.published_at, now);
-            Ok(Ok((view::full(conn, row)?, public)))
+            if renamed {
+                return Ok((Err(row.slug), public));
+            }
+            Ok((Ok(view::full(conn, row)?), public))
         })
         .await?;
+    let (found, public) = found;
     match found {
-        Ok((article, public)) => respond(
+        Ok(article) => respond(
             &req,
             &article,
             &version_prefix(article.summary.version),
@@ -293,8 +289,9 @@ pub async fn get_article(
             .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
             .insert_header((
                 header::CACHE_CONTROL,
-                format!("public, max-age={}", state.config.cache_max_age),
+                state.audience(!public).cache_control(),
             ))
+            .insert_header((header::VARY, "Authorization"))
             .finish()),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::not_found;
 use super::view::{self, ArticleView};
-use super::write::load_for;
+use super::write::{load_for, lost_race};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, JsonBodyErrors, Problem};
@@ -41,8 +41,10 @@ async fn transition(
     let article: ArticleView = state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, action)?;
-            if expected.is_some_and(|v| v != current.version) {
-                return Err(ApiError::StaleVersion(expected.unwrap_or_default()));
+            if let Some(version) = expected
+                && version != current.version
+            {
+                return Err(ApiError::StaleVersion(version));
             }
             let status = Status::parse(&current.status).map_err(ApiError::internal)?;
             let next = status
@@ -65,7 +67,7 @@ async fn transition(
                 ..ArticleChanges::default()
             };
             if !articles::update(conn, &current.id, current.version, &changes)? {
-                return Err(ApiError::StaleVersion(current.version));
+                return Err(lost_race(conn, &current.id, current.version));
             }
             let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
             view::full(conn, row)

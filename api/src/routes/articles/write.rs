@@ -354,6 +354,16 @@ pub(crate) fn load_for(
     Ok(row)
 }
 
+/// Why a conditional write touched no row: the article is gone (404) or
+/// changed since `version` (412).
+pub(crate) fn lost_race(conn: &mut DbConn, id: &str, version: i32) -> ApiError {
+    match articles::find(conn, id) {
+        Ok(None) => not_found(),
+        Ok(Some(_)) => ApiError::StaleVersion(version),
+        Err(e) => e.into(),
+    }
+}
+
 /// Edits an article. Authors edit only their own drafts.
 #[utoipa::path(patch, path = "/api/v1/articles/{id_or_slug}", operation_id = "update_article", tag = "articles",
     security(("bearer" = [])), request_body = UpdateArticle,
@@ -463,7 +473,7 @@ pub async fn update_article(
                 changes.slug = Some(slug.into_string());
             }
             if !articles::update(conn, &current.id, expected, &changes)? {
-                return Err(ApiError::StaleVersion(expected));
+                return Err(lost_race(conn, &current.id, expected));
             }
             if let Some(ids) = byline {
                 articles::set_authors(conn, &current.id, &ids)?;
@@ -481,23 +491,34 @@ pub async fn update_article(
 /// Deletes an article for good. Authors delete only their own drafts.
 #[utoipa::path(delete, path = "/api/v1/articles/{id_or_slug}", operation_id = "delete_article", tag = "articles",
     security(("bearer" = [])),
-    params(("id_or_slug" = String, Path, description = "Article id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Article id or slug"),
+        ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
+    ),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 412, description = "Changed since that version (`stale_version`); nothing was deleted", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed to delete this article", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_article(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: AuthUser,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
+    let expected = expected_version(&req, None)?;
     state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, Action::Delete)?;
-            articles::delete(conn, &current.id)?;
+            let version = expected.unwrap_or(current.version);
+            // Conditional on the version read: a publish that lands between
+            // the permission check and the delete makes this one fail.
+            if !articles::delete(conn, &current.id, version)? {
+                return Err(lost_race(conn, &current.id, version));
+            }
             Ok(())
         })
         .await?;
