@@ -108,6 +108,14 @@ impl<T> Page<T> {
         }
     }
 
+    /// Maps the items with a fallible function, keeping the paging.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            data: self.data.into_iter().map(f).collect::<Result<_, E>>()?,
+            meta: self.meta,
+        })
+    }
+
     /// Maps the items, keeping the paging.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
         Page {

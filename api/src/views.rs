@@ -2,9 +2,9 @@
 //! carries to its category, authors and tags.
 
 use serde::Serialize;
-use toasoan_persistence::models::author::AuthorRow;
-use toasoan_persistence::models::category::CategoryRow;
-use toasoan_persistence::models::tag::TagRow;
+use toasoan_domain::author::Author;
+use toasoan_domain::category::Category;
+use toasoan_domain::tag::Tag;
 use utoipa::ToSchema;
 
 /// A short reference to a category, author or tag.
@@ -21,32 +21,14 @@ pub struct Ref {
     pub name: String,
 }
 
-impl From<&CategoryRow> for Ref {
-    fn from(row: &CategoryRow) -> Self {
-        Self {
-            id: row.id.clone(),
-            slug: row.slug.clone(),
-            name: row.name.clone(),
+macro_rules! reference {
+    ($($kind:ty),*) => {$(
+        impl From<&$kind> for Ref {
+            fn from(item: &$kind) -> Self {
+                Self { id: item.id.to_string(), slug: item.slug.to_string(), name: item.name.clone() }
+            }
         }
-    }
+    )*};
 }
 
-impl From<&AuthorRow> for Ref {
-    fn from(row: &AuthorRow) -> Self {
-        Self {
-            id: row.id.clone(),
-            slug: row.slug.clone(),
-            name: row.name.clone(),
-        }
-    }
-}
-
-impl From<&TagRow> for Ref {
-    fn from(row: &TagRow) -> Self {
-        Self {
-            id: row.id.clone(),
-            slug: row.slug.clone(),
-            name: row.name.clone(),
-        }
-    }
-}
+reference!(Category, Author, Tag);

@@ -1,10 +1,13 @@
 //! Articles: title and sapo rules, the editorial workflow, and who may do what.
 
 use crate::FieldError;
+use crate::block::Body;
+use crate::slug::Slug;
 use crate::text::{optional_plain, plain};
 use crate::user::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Longest title, in characters.
 pub const MAX_TITLE: usize = 300;
@@ -14,6 +17,60 @@ pub const MAX_SAPO: usize = 2_000;
 pub const MAX_AUTHORS: usize = 10;
 /// Most tags on one article.
 pub const MAX_TAGS: usize = 30;
+
+/// An article without its body: what lists show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleMeta {
+    /// UUIDv7.
+    pub id: Uuid,
+    /// URL slug.
+    pub slug: Slug,
+    /// Headline.
+    pub title: String,
+    /// Lead paragraph.
+    pub sapo: Option<String>,
+    /// Workflow status as stored.
+    pub status: Status,
+    /// Shown among featured articles.
+    pub featured: bool,
+    /// Order among featured articles.
+    pub featured_rank: Option<i32>,
+    /// Publication instant; in the future for a scheduled article.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Section.
+    pub category_id: Option<Uuid>,
+    /// Cover photo.
+    pub cover_image_id: Option<Uuid>,
+    /// The account that created it (its owner, for authors' rights).
+    pub created_by: Option<Uuid>,
+    /// Approved comments.
+    pub comment_count: i32,
+    /// Increases on every change (optimistic locking).
+    pub version: i32,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A whole article. Its ordered byline and its tags are separate entities
+/// linked by id, loaded in batches by whoever shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// Everything but the body.
+    pub meta: ArticleMeta,
+    /// Validated, sanitized body blocks.
+    pub body: Body,
+    /// The body rendered to safe HTML.
+    pub body_html: String,
+}
+
+impl ArticleMeta {
+    /// True when readers may see it at `now`.
+    pub fn is_public(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published && self.published_at.is_some_and(|at| at <= now)
+    }
+}
 
 /// An article title: 1 to 300 characters after trimming.
 pub fn title(raw: &str) -> Result<String, FieldError> {

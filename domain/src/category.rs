@@ -1,7 +1,31 @@
 //! Categories: the newspaper's sections, nested one level or more.
 
 use crate::FieldError;
+use crate::slug::Slug;
 use crate::text::{optional_plain, plain};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A section of the paper; sub-sections name their parent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    /// UUIDv7.
+    pub id: Uuid,
+    /// URL slug.
+    pub slug: Slug,
+    /// Display name ("Theo gương Bác").
+    pub name: String,
+    /// Optional description.
+    pub description: Option<String>,
+    /// The parent section, for sub-sections.
+    pub parent_id: Option<Uuid>,
+    /// Order among its siblings, ascending.
+    pub position: i32,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
 
 /// Deepest nesting allowed (a section, its sub-sections, and one more).
 pub const MAX_DEPTH: usize = 3;

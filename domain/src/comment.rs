@@ -2,6 +2,25 @@
 
 use crate::FieldError;
 use crate::text::plain;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A reader's comment on an article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    /// UUIDv7.
+    pub id: Uuid,
+    /// The article commented on.
+    pub article_id: Uuid,
+    /// The commenter's shown name.
+    pub author_name: String,
+    /// The text, plain.
+    pub body: String,
+    /// Moderation state; only approved comments are public and counted.
+    pub status: CommentStatus,
+    /// When posted.
+    pub created_at: DateTime<Utc>,
+}
 
 /// Moderation state of a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,33 @@
 
 use crate::FieldError;
 use crate::text::optional_plain;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// An uploaded image with what a page shows under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Image {
+    /// UUIDv7.
+    pub id: Uuid,
+    /// Public URL of the file.
+    pub url: String,
+    /// Media type, one of `ALLOWED_TYPES`.
+    pub mime_type: String,
+    /// File size in bytes.
+    pub byte_size: i64,
+    /// Pixel width.
+    pub width: i32,
+    /// Pixel height.
+    pub height: i32,
+    /// Alternative text.
+    pub alt: Option<String>,
+    /// Caption ("Hoàn thành tổ chức đại hội ...").
+    pub caption: Option<String>,
+    /// Photo credit ("N.T").
+    pub credit: Option<String>,
+    /// When uploaded.
+    pub created_at: DateTime<Utc>,
+}
 
 /// Largest upload accepted, in bytes.
 pub const MAX_BYTES: usize = 15 * 1024 * 1024;

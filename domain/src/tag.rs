@@ -1,7 +1,23 @@
 //! Tags: free keywords that group articles across categories.
 
 use crate::FieldError;
+use crate::slug::Slug;
 use crate::text::plain;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+/// A keyword grouping articles across categories.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag {
+    /// UUIDv7.
+    pub id: Uuid,
+    /// URL slug.
+    pub slug: Slug,
+    /// Display name.
+    pub name: String,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+}
 
 /// A tag name: 1 to 80 characters.
 pub fn name(raw: &str) -> Result<String, FieldError> {

@@ -2,7 +2,28 @@
 
 use crate::FieldError;
 use crate::text::plain;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A staff account (never with its password hash).
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    /// UUIDv7.
+    pub id: Uuid,
+    /// Login e-mail, lowercased.
+    pub email: Email,
+    /// Shown name.
+    pub display_name: String,
+    /// What the account may do.
+    pub role: Role,
+    /// False once disabled.
+    pub is_active: bool,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
 
 /// What an account may do; each role includes the ones below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

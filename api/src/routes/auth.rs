@@ -3,7 +3,7 @@
 use crate::app::AppState;
 use crate::auth::{self, AuthUser};
 use crate::error::{ApiError, JsonBodyErrors, Problem};
-use crate::routes::users::UserView;
+use crate::routes::users::{UserView, view as users_view};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -264,5 +264,5 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     let row = row.ok_or_else(|| ApiError::NotFound("user_not_found", "no such account".into()))?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
-        .json(UserView::from(row)))
+        .json(users_view(row)?))
 }

@@ -10,8 +10,9 @@ use crate::slugs;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use toasoan_domain::author::{self, Author};
 use toasoan_domain::text::vietnamese_sort_key;
-use toasoan_domain::{FieldError, ValidationErrors, author};
+use toasoan_domain::{FieldError, ValidationErrors};
 use toasoan_persistence::models::author::{AuthorChanges, AuthorRow};
 use toasoan_persistence::queries::{authors, users};
 use toasoan_persistence::{DbConn, time};
@@ -40,17 +41,21 @@ pub struct AuthorView {
 }
 
 impl AuthorView {
-    fn new(row: AuthorRow, staff: bool) -> Self {
+    fn new(author: Author, staff: bool) -> Self {
         Self {
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            bio: row.bio,
-            user_id: if staff { row.user_id } else { None },
-            created_at: time::from_db(row.created_at),
-            updated_at: time::from_db(row.updated_at),
+            id: author.id.to_string(),
+            slug: author.slug.into_string(),
+            name: author.name,
+            bio: author.bio,
+            user_id: author.user_id.filter(|_| staff).map(|u| u.to_string()),
+            created_at: author.created_at,
+            updated_at: author.updated_at,
         }
     }
+}
+
+fn view(row: AuthorRow, staff: bool) -> Result<AuthorView, ApiError> {
+    Ok(AuthorView::new(Author::try_from(row)?, staff))
 }
 
 /// A new author.
@@ -152,7 +157,7 @@ pub async fn list_authors(
         .await?;
     let page = Page::new(rows, limit, |r| alphabetical_cursor(&r.sort_key, &r.id));
     let staff = viewer.is_staff();
-    let page = page.map(|r| AuthorView::new(r, staff));
+    let page = page.try_map(|r| view(r, staff))?;
     respond_page(&req, &page, state.audience(staff))
 }
 
@@ -176,12 +181,7 @@ pub async fn get_author(
         .await?
         .ok_or_else(not_found)?;
     let staff = viewer.is_staff();
-    respond(
-        &req,
-        &AuthorView::new(row, staff),
-        "",
-        state.audience(staff),
-    )
+    respond(&req, &view(row, staff)?, "", state.audience(staff))
 }
 
 /// Creates an author.
@@ -232,7 +232,7 @@ pub async fn create_author(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(AuthorView::new(row, true)))
+    Ok(HttpResponse::Created().json(view(row, true)?))
 }
 
 /// Changes an author.
@@ -294,7 +294,7 @@ pub async fn update_author(
             authors::find(conn, &current.id)?.ok_or_else(not_found)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(AuthorView::new(row, true)))
+    Ok(HttpResponse::Ok().json(view(row, true)?))
 }
 
 /// Deletes an author no byline names.

@@ -11,7 +11,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use toasoan_domain::ValidationErrors;
-use toasoan_domain::category;
+use toasoan_domain::category::{self, Category};
 use toasoan_persistence::models::category::{CategoryChanges, CategoryRow};
 use toasoan_persistence::queries::categories;
 use toasoan_persistence::{DbConn, Guarded, time};
@@ -40,19 +40,23 @@ pub struct CategoryView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<CategoryRow> for CategoryView {
-    fn from(row: CategoryRow) -> Self {
+impl From<Category> for CategoryView {
+    fn from(c: Category) -> Self {
         Self {
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            description: row.description,
-            parent_id: row.parent_id,
-            position: row.position,
-            created_at: time::from_db(row.created_at),
-            updated_at: time::from_db(row.updated_at),
+            id: c.id.to_string(),
+            slug: c.slug.into_string(),
+            name: c.name,
+            description: c.description,
+            parent_id: c.parent_id.map(|p| p.to_string()),
+            position: c.position,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
         }
     }
+}
+
+fn view(row: CategoryRow) -> Result<CategoryView, ApiError> {
+    Ok(Category::try_from(row)?.into())
 }
 
 /// A new category.
@@ -133,7 +137,7 @@ pub async fn list_categories(
     let rows = state.db(|conn| Ok(categories::list(conn)?)).await?;
     respond(
         &req,
-        &Page::all(rows).map(CategoryView::from),
+        &Page::all(rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?),
         "",
         state.audience(false),
     )
@@ -157,7 +161,7 @@ pub async fn get_category(
         .db(move |conn| Ok(categories::find(conn, &key)?))
         .await?
         .ok_or_else(not_found)?;
-    respond(&req, &CategoryView::from(row), "", state.audience(false))
+    respond(&req, &view(row)?, "", state.audience(false))
 }
 
 /// Creates a category.
@@ -208,7 +212,7 @@ pub async fn create_category(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(CategoryView::from(row)))
+    Ok(HttpResponse::Created().json(view(row)?))
 }
 
 /// Changes a category.
@@ -270,7 +274,7 @@ pub async fn update_category(
             categories::find(conn, &current.id)?.ok_or_else(not_found)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(CategoryView::from(row)))
+    Ok(HttpResponse::Ok().json(view(row)?))
 }
 
 /// Deletes a category that no article or sub-category uses.

@@ -10,7 +10,7 @@ use crate::slugs;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use toasoan_domain::tag;
+use toasoan_domain::tag::{self, Tag};
 use toasoan_domain::text::vietnamese_sort_key;
 use toasoan_persistence::models::tag::{TagChanges, TagRow};
 use toasoan_persistence::queries::tags;
@@ -32,15 +32,19 @@ pub struct TagView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<TagRow> for TagView {
-    fn from(row: TagRow) -> Self {
+impl From<Tag> for TagView {
+    fn from(t: Tag) -> Self {
         Self {
-            id: row.id,
-            slug: row.slug,
-            name: row.name,
-            created_at: time::from_db(row.created_at),
+            id: t.id.to_string(),
+            slug: t.slug.into_string(),
+            name: t.name,
+            created_at: t.created_at,
         }
     }
+}
+
+fn view(row: TagRow) -> Result<TagView, ApiError> {
+    Ok(Tag::try_from(row)?.into())
 }
 
 /// A new tag, or changes to one.
@@ -75,8 +79,7 @@ pub async fn list_tags(
     let rows = state
         .db(move |conn| Ok(tags::page(conn, after, limit + 1)?))
         .await?;
-    let page =
-        Page::new(rows, limit, |r| alphabetical_cursor(&r.sort_key, &r.id)).map(TagView::from);
+    let page = Page::new(rows, limit, |r| alphabetical_cursor(&r.sort_key, &r.id)).try_map(view)?;
     respond_page(&req, &page, state.audience(false))
 }
 
@@ -98,7 +101,7 @@ pub async fn get_tag(
         .db(move |conn| Ok(tags::find(conn, &key)?))
         .await?
         .ok_or_else(not_found)?;
-    respond(&req, &TagView::from(row), "", state.audience(false))
+    respond(&req, &view(row)?, "", state.audience(false))
 }
 
 /// Creates a tag.
@@ -135,7 +138,7 @@ pub async fn create_tag(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(TagView::from(row)))
+    Ok(HttpResponse::Created().json(view(row)?))
 }
 
 /// Renames a tag or changes its slug.
@@ -182,7 +185,7 @@ pub async fn update_tag(
             tags::find(conn, &current.id)?.ok_or_else(not_found)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(TagView::from(row)))
+    Ok(HttpResponse::Ok().json(view(row)?))
 }
 
 /// Deletes a tag and removes it from every article.

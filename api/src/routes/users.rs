@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use toasoan_domain::ValidationErrors;
-use toasoan_domain::user::{Email, Password, Role, display_name};
+use toasoan_domain::user::{Email, Password, Role, User, display_name};
 use toasoan_persistence::models::user::{NewUser, UserChanges, UserRow};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::{Guarded, time};
@@ -35,18 +35,23 @@ pub struct UserView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<UserRow> for UserView {
-    fn from(row: UserRow) -> Self {
+impl From<User> for UserView {
+    fn from(user: User) -> Self {
         Self {
-            role: Role::parse(&row.role).unwrap_or(Role::Author),
-            id: row.id,
-            email: row.email,
-            display_name: row.display_name,
-            is_active: row.is_active,
-            created_at: time::from_db(row.created_at),
-            updated_at: time::from_db(row.updated_at),
+            id: user.id.to_string(),
+            email: user.email.as_str().to_owned(),
+            display_name: user.display_name,
+            role: user.role,
+            is_active: user.is_active,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
         }
     }
+}
+
+/// The view of a stored account.
+pub fn view(row: UserRow) -> Result<UserView, ApiError> {
+    Ok(User::try_from(row)?.into())
 }
 
 /// A new account.
@@ -96,7 +101,8 @@ pub async fn list_users(
     _admin: Admin,
 ) -> Result<HttpResponse, ApiError> {
     let rows = state.db(|conn| Ok(users::list(conn)?)).await?;
-    let page = Page::all(rows).map(UserView::from);
+    let users = rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?;
+    let page = Page::all(users);
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(page))
@@ -145,7 +151,7 @@ pub async fn create_user(
             Ok(users::insert(conn, &new)?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(UserView::from(row)))
+    Ok(HttpResponse::Created().json(view(row)?))
 }
 
 /// One account.
@@ -169,7 +175,7 @@ pub async fn get_user(
         .ok_or_else(user_not_found)?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
-        .json(UserView::from(row)))
+        .json(view(row)?))
 }
 
 /// Changes an account: name, password, role, or disables it. Disabling or
@@ -258,5 +264,5 @@ pub async fn update_user(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(UserView::from(row)))
+    Ok(HttpResponse::Ok().json(view(row)?))
 }

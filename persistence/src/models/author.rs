@@ -29,3 +29,20 @@ pub struct AuthorChanges {
     pub user_id: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
 }
+
+impl TryFrom<AuthorRow> for toasoan_domain::author::Author {
+    type Error = crate::DbError;
+
+    fn try_from(row: AuthorRow) -> Result<Self, Self::Error> {
+        use super::{at, id, opt_id, slug};
+        Ok(Self {
+            id: id(&row.id)?,
+            slug: slug(&row.slug)?,
+            name: row.name,
+            bio: row.bio,
+            user_id: opt_id(row.user_id.as_deref())?,
+            created_at: at(row.created_at),
+            updated_at: at(row.updated_at),
+        })
+    }
+}

@@ -29,3 +29,21 @@ pub struct CategoryChanges {
     pub position: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
 }
+
+impl TryFrom<CategoryRow> for toasoan_domain::category::Category {
+    type Error = crate::DbError;
+
+    fn try_from(row: CategoryRow) -> Result<Self, Self::Error> {
+        use super::{at, id, opt_id, slug};
+        Ok(Self {
+            id: id(&row.id)?,
+            slug: slug(&row.slug)?,
+            name: row.name,
+            description: row.description,
+            parent_id: opt_id(row.parent_id.as_deref())?,
+            position: row.position,
+            created_at: at(row.created_at),
+            updated_at: at(row.updated_at),
+        })
+    }
+}

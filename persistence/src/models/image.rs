@@ -21,3 +21,23 @@ pub struct ImageRow {
     pub uploaded_by: Option<String>,
     pub created_at: NaiveDateTime,
 }
+
+impl TryFrom<ImageRow> for toasoan_domain::image::Image {
+    type Error = crate::DbError;
+
+    fn try_from(row: ImageRow) -> Result<Self, Self::Error> {
+        use super::{at, id};
+        Ok(Self {
+            id: id(&row.id)?,
+            url: row.url,
+            mime_type: row.mime_type,
+            byte_size: row.byte_size,
+            width: row.width,
+            height: row.height,
+            alt: row.alt,
+            caption: row.caption,
+            credit: row.credit,
+            created_at: at(row.created_at),
+        })
+    }
+}

@@ -9,3 +9,29 @@ pub mod image;
 pub mod session;
 pub mod tag;
 pub mod user;
+
+use crate::DbError;
+use toasoan_domain::slug::Slug;
+use uuid::Uuid;
+
+/// A stored id; anything else is corruption.
+pub(crate) fn id(raw: &str) -> Result<Uuid, DbError> {
+    Uuid::try_parse(raw).map_err(|_| DbError::Corrupt(format!("stored id {raw:?} is not a UUID")))
+}
+
+/// A stored optional id.
+pub(crate) fn opt_id(raw: Option<&str>) -> Result<Option<Uuid>, DbError> {
+    raw.map(id).transpose()
+}
+
+/// A stored slug.
+pub(crate) fn slug(raw: &str) -> Result<Slug, DbError> {
+    Slug::parse(raw).map_err(|e| DbError::Corrupt(format!("stored slug {raw:?}: {e}")))
+}
+
+/// A stored rule-bound value that no longer parses.
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> DbError {
+    DbError::Corrupt(e.to_string())
+}
+
+pub(crate) use crate::time::from_db as at;

@@ -23,3 +23,17 @@ pub struct TagChanges {
     pub name: Option<String>,
     pub sort_key: Option<String>,
 }
+
+impl TryFrom<TagRow> for toasoan_domain::tag::Tag {
+    type Error = crate::DbError;
+
+    fn try_from(row: TagRow) -> Result<Self, Self::Error> {
+        use super::{at, id, slug};
+        Ok(Self {
+            id: id(&row.id)?,
+            slug: slug(&row.slug)?,
+            name: row.name,
+            created_at: at(row.created_at),
+        })
+    }
+}

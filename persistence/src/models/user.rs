@@ -42,3 +42,21 @@ pub struct UserChanges {
     pub is_active: Option<bool>,
     pub updated_at: Option<NaiveDateTime>,
 }
+
+impl TryFrom<UserRow> for toasoan_domain::user::User {
+    type Error = crate::DbError;
+
+    fn try_from(row: UserRow) -> Result<Self, Self::Error> {
+        use super::{at, corrupt, id};
+        use toasoan_domain::user::{Email, Role};
+        Ok(Self {
+            id: id(&row.id)?,
+            email: Email::parse(&row.email).map_err(corrupt)?,
+            display_name: row.display_name,
+            role: Role::parse(&row.role).map_err(corrupt)?,
+            is_active: row.is_active,
+            created_at: at(row.created_at),
+            updated_at: at(row.updated_at),
+        })
+    }
+}

@@ -14,15 +14,16 @@ use crate::error::{ApiError, Problem};
 use crate::http_cache::{respond, respond_page, version_prefix};
 use crate::pagination::{self, Page};
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use toasoan_domain::article::ArticleMeta;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::queries::articles::{Found, ListQuery, Position, Visibility};
 use toasoan_persistence::queries::{articles, authors, categories, tags};
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
-use view::{ArticleSummary, ArticleView, Keys, Relations, is_public};
+use view::{ArticleSummary, ArticleView, Relations, is_public};
 
 /// Which articles a staff list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -72,8 +73,8 @@ pub(crate) fn not_found() -> ApiError {
 
 /// What a viewer may read: readers see what is public; editors see
 /// everything; authors also see their own unpublished articles.
-fn may_read(viewer: Option<&AuthUser>, row: &ArticleRow, now: NaiveDateTime) -> bool {
-    if is_public(&row.status, row.published_at, now) {
+fn may_read(viewer: Option<&AuthUser>, row: &ArticleRow, now: DateTime<Utc>) -> bool {
+    if is_public(row, now) {
         return true;
     }
     viewer.is_some_and(|u| {
@@ -218,19 +219,16 @@ pub async fn list_articles(
                     limit: limit + 1,
                 },
             )?;
-            let keys: Vec<Keys<'_>> = rows
-                .iter()
-                .map(|r| Keys {
-                    id: &r.id,
-                    category_id: r.category_id.as_deref(),
-                    cover_image_id: r.cover_image_id.as_deref(),
-                })
-                .collect();
-            let relations = Relations::load(conn, &keys)?;
-            let summaries = rows
+            let metas = rows
                 .into_iter()
-                .map(|r| relations.summary(r, now))
-                .collect::<Result<Vec<_>, ApiError>>()?;
+                .map(ArticleMeta::try_from)
+                .collect::<Result<Vec<_>, _>>()?;
+            let relations = Relations::load(conn, &metas)?;
+            let now = time::from_db(now);
+            let summaries: Vec<ArticleSummary> = metas
+                .into_iter()
+                .map(|m| relations.summary(m, now))
+                .collect();
             Ok(Page::new(summaries, limit, |s| {
                 cursor_after(s, by_publication)
             }))
@@ -260,7 +258,7 @@ pub async fn get_article(
     let viewer = viewer.0;
     let found = state
         .db(move |conn| {
-            let now = time::now();
+            let now = Utc::now();
             let (row, renamed) = match articles::find_by_key(conn, &key)? {
                 Some(Found::Article(row)) => (row, false),
                 Some(Found::Renamed(row)) => (row, true),
@@ -270,7 +268,7 @@ pub async fn get_article(
                 return Err(not_found());
             }
             // Only what any reader may see is publicly cacheable.
-            let public = viewer.is_none() && is_public(&row.status, row.published_at, now);
+            let public = viewer.is_none() && is_public(&row, now);
             if renamed {
                 return Ok((Err(row.slug), public));
             }

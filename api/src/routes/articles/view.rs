@@ -3,19 +3,20 @@
 
 use crate::error::ApiError;
 use crate::views::Ref;
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
-use toasoan_domain::article::{PublicStatus, Status};
+use toasoan_domain::article::{Article, ArticleMeta, PublicStatus, Status};
+use toasoan_domain::author::Author;
 use toasoan_domain::block::Block;
-use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
-use toasoan_persistence::models::author::AuthorRow;
-use toasoan_persistence::models::category::CategoryRow;
-use toasoan_persistence::models::image::ImageRow;
-use toasoan_persistence::models::tag::TagRow;
+use toasoan_domain::category::Category;
+use toasoan_domain::image::Image;
+use toasoan_domain::tag::Tag;
+use toasoan_persistence::DbConn;
+use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::queries::{articles, categories, images};
-use toasoan_persistence::{DbConn, time};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 /// An image as an article shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -43,16 +44,16 @@ pub struct ImageView {
     pub renditions: HashMap<String, String>,
 }
 
-impl From<&ImageRow> for ImageView {
-    fn from(row: &ImageRow) -> Self {
+impl From<&Image> for ImageView {
+    fn from(image: &Image) -> Self {
         Self {
-            id: row.id.clone(),
-            url: row.url.clone(),
-            width: row.width,
-            height: row.height,
-            caption: row.caption.clone(),
-            credit: row.credit.clone(),
-            alt: row.alt.clone(),
+            id: image.id.to_string(),
+            url: image.url.clone(),
+            width: image.width,
+            height: image.height,
+            caption: image.caption.clone(),
+            credit: image.credit.clone(),
+            alt: image.alt.clone(),
             renditions: HashMap::new(),
         }
     }
@@ -117,144 +118,105 @@ pub struct ArticleView {
 /// The relations of a set of articles, each loaded with one query.
 #[derive(Default)]
 pub struct Relations {
-    categories: HashMap<String, CategoryRow>,
-    authors: HashMap<String, Vec<AuthorRow>>,
-    tags: HashMap<String, Vec<TagRow>>,
-    images: HashMap<String, ImageRow>,
+    categories: HashMap<Uuid, Category>,
+    authors: HashMap<Uuid, Vec<Author>>,
+    tags: HashMap<Uuid, Vec<Tag>>,
+    images: HashMap<Uuid, Image>,
 }
 
-/// The columns relations are found by.
-pub struct Keys<'a> {
-    /// Article id.
-    pub id: &'a str,
-    /// Its category.
-    pub category_id: Option<&'a str>,
-    /// Its cover image.
-    pub cover_image_id: Option<&'a str>,
-}
-
-impl Relations {
-    /// Loads categories, bylines, tags and cover images for these articles:
-    /// four queries in all.
-    pub fn load(conn: &mut DbConn, keys: &[Keys<'_>]) -> Result<Self, ApiError> {
-        let ids: Vec<String> = keys.iter().map(|k| k.id.to_owned()).collect();
-        let category_ids = distinct(keys.iter().filter_map(|k| k.category_id));
-        let image_ids = distinct(keys.iter().filter_map(|k| k.cover_image_id));
-        let mut relations = Relations::default();
-        for row in categories::by_ids(conn, &category_ids)? {
-            relations.categories.insert(row.id.clone(), row);
-        }
-        for (article_id, author) in articles::authors_of(conn, &ids)? {
-            relations
-                .authors
-                .entry(article_id)
-                .or_default()
-                .push(author);
-        }
-        for (article_id, tag) in articles::tags_of(conn, &ids)? {
-            relations.tags.entry(article_id).or_default().push(tag);
-        }
-        for row in images::by_ids(conn, &image_ids)? {
-            relations.images.insert(row.id.clone(), row);
-        }
-        Ok(relations)
-    }
-
-    /// The summary of one article.
-    pub fn summary(
-        &self,
-        row: ArticleSummaryRow,
-        now: NaiveDateTime,
-    ) -> Result<ArticleSummary, ApiError> {
-        let status = Status::parse(&row.status).map_err(ApiError::internal)?;
-        let published_at = row.published_at.map(time::from_db);
-        Ok(ArticleSummary {
-            status: status.public(published_at, time::from_db(now)),
-            category: row
-                .category_id
-                .as_ref()
-                .and_then(|c| self.categories.get(c))
-                .map(Ref::from),
-            authors: self
-                .authors
-                .get(&row.id)
-                .map(|a| a.iter().map(Ref::from).collect())
-                .unwrap_or_default(),
-            tags: self
-                .tags
-                .get(&row.id)
-                .map(|t| t.iter().map(Ref::from).collect())
-                .unwrap_or_default(),
-            cover_image: row
-                .cover_image_id
-                .as_ref()
-                .and_then(|i| self.images.get(i))
-                .map(ImageView::from),
-            id: row.id,
-            slug: row.slug,
-            title: row.title,
-            sapo: row.sapo,
-            featured: row.featured,
-            featured_rank: row.featured_rank,
-            published_at,
-            updated_at: time::from_db(row.updated_at),
-            comment_count: row.comment_count,
-            version: row.version,
-        })
-    }
-}
-
-fn distinct<'a>(values: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut out: Vec<String> = values.map(str::to_owned).collect();
+fn strings<'a>(ids: impl Iterator<Item = &'a Uuid>) -> Vec<String> {
+    let mut out: Vec<String> = ids.map(Uuid::to_string).collect();
     out.sort();
     out.dedup();
     out
 }
 
-/// Splits a full row into its summary part, body and creation time.
-pub fn split(row: ArticleRow) -> (ArticleSummaryRow, String, String, NaiveDateTime) {
-    let created_at = row.created_at;
-    let summary = ArticleSummaryRow {
-        id: row.id,
-        slug: row.slug,
-        title: row.title,
-        sapo: row.sapo,
-        status: row.status,
-        featured: row.featured,
-        featured_rank: row.featured_rank,
-        published_at: row.published_at,
-        category_id: row.category_id,
-        cover_image_id: row.cover_image_id,
-        created_by: row.created_by,
-        comment_count: row.comment_count,
-        version: row.version,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    };
-    (summary, row.body, row.body_html, created_at)
+impl Relations {
+    /// Loads categories, bylines, tags and cover images for these articles:
+    /// four queries in all, whatever their number.
+    pub fn load(conn: &mut DbConn, metas: &[ArticleMeta]) -> Result<Self, ApiError> {
+        let ids = strings(metas.iter().map(|m| &m.id));
+        let category_ids = strings(metas.iter().filter_map(|m| m.category_id.as_ref()));
+        let image_ids = strings(metas.iter().filter_map(|m| m.cover_image_id.as_ref()));
+        let mut relations = Relations::default();
+        for row in categories::by_ids(conn, &category_ids)? {
+            let category = Category::try_from(row)?;
+            relations.categories.insert(category.id, category);
+        }
+        for (article_id, row) in articles::authors_of(conn, &ids)? {
+            let article_id = Uuid::try_parse(&article_id).map_err(ApiError::internal)?;
+            relations
+                .authors
+                .entry(article_id)
+                .or_default()
+                .push(row.try_into()?);
+        }
+        for (article_id, row) in articles::tags_of(conn, &ids)? {
+            let article_id = Uuid::try_parse(&article_id).map_err(ApiError::internal)?;
+            relations
+                .tags
+                .entry(article_id)
+                .or_default()
+                .push(row.try_into()?);
+        }
+        for row in images::by_ids(conn, &image_ids)? {
+            let image = Image::try_from(row)?;
+            relations.images.insert(image.id, image);
+        }
+        Ok(relations)
+    }
+
+    /// The summary of one article as seen at `now`.
+    pub fn summary(&self, meta: ArticleMeta, now: DateTime<Utc>) -> ArticleSummary {
+        ArticleSummary {
+            status: meta.status.public(meta.published_at, now),
+            category: meta
+                .category_id
+                .and_then(|c| self.categories.get(&c))
+                .map(Ref::from),
+            authors: self
+                .authors
+                .get(&meta.id)
+                .map(|a| a.iter().map(Ref::from).collect())
+                .unwrap_or_default(),
+            tags: self
+                .tags
+                .get(&meta.id)
+                .map(|t| t.iter().map(Ref::from).collect())
+                .unwrap_or_default(),
+            cover_image: meta
+                .cover_image_id
+                .and_then(|i| self.images.get(&i))
+                .map(ImageView::from),
+            id: meta.id.to_string(),
+            slug: meta.slug.into_string(),
+            title: meta.title,
+            sapo: meta.sapo,
+            featured: meta.featured,
+            featured_rank: meta.featured_rank,
+            published_at: meta.published_at,
+            updated_at: meta.updated_at,
+            comment_count: meta.comment_count,
+            version: meta.version,
+        }
+    }
 }
 
 /// Loads what one article needs and builds its view.
 pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError> {
-    let relations = Relations::load(
-        conn,
-        &[Keys {
-            id: &row.id,
-            category_id: row.category_id.as_deref(),
-            cover_image_id: row.cover_image_id.as_deref(),
-        }],
-    )?;
-    let (summary, body, body_html, created_at) = split(row);
-    let body: Vec<Block> = serde_json::from_str(&body).map_err(ApiError::internal)?;
+    let article = Article::try_from(row)?;
+    let relations = Relations::load(conn, std::slice::from_ref(&article.meta))?;
+    let created_at = article.meta.created_at;
     Ok(ArticleView {
-        summary: relations.summary(summary, time::now())?,
-        body,
-        body_html,
-        created_at: time::from_db(created_at),
+        summary: relations.summary(article.meta, Utc::now()),
+        body: article.body.blocks().to_vec(),
+        body_html: article.body_html,
+        created_at,
     })
 }
 
-/// True when readers may see the article at `now`.
-pub fn is_public(status: &str, published_at: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
-    status == Status::Published.as_str() && published_at.is_some_and(|at| at <= now)
+/// True when readers may see a stored article at `now`.
+pub fn is_public(row: &ArticleRow, now: DateTime<Utc>) -> bool {
+    row.status == Status::Published.as_str()
+        && row.published_at.is_some_and(|at| at.and_utc() <= now)
 }
