@@ -241,3 +241,70 @@ async fn disabling_an_account_ends_its_sessions_and_logins() {
         .await;
     assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
 }
+
+#[actix_web::test]
+async fn refresh_tokens_are_stored_only_as_hashes() {
+    use diesel::{QueryableByName, RunQueryDsl, sql_types::Text};
+    #[derive(QueryableByName)]
+    struct Stored {
+        #[diesel(sql_type = Text)]
+        token_hash: String,
+    }
+    let app = TestApp::spawn().await;
+    let tokens = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .expect("refresh")
+        .to_owned();
+    let pool = toasoan_persistence::connect(&app.database_url, 1).expect("pool");
+    let stored = actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("conn");
+        diesel::sql_query("SELECT token_hash FROM refresh_tokens")
+            .load::<Stored>(&mut *conn)
+            .expect("rows")
+    })
+    .await
+    .expect("join");
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].token_hash, refresh);
+    assert!(!stored[0].token_hash.contains(&refresh[..16]));
+    assert_eq!(stored[0].token_hash.len(), 64, "a SHA-256 in hex");
+}
+
+#[actix_web::test]
+async fn without_a_configured_secret_one_is_generated_once_and_kept_private() {
+    let app = TestApp::spawn_with(|c| c.jwt_secret = None).await;
+    let path = app.data_dir.join("jwt-secret");
+    let secret = std::fs::read_to_string(&path).expect("secret file");
+    assert!(secret.len() >= 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Tokens are signed with it: one signed with the test constant is refused.
+    let tokens = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.with_token(tokens["access_token"].as_str().expect("access"))
+        .get_ok("/api/v1/auth/me")
+        .await;
+    let mut claims = claims_of(tokens["access_token"].as_str().expect("access"));
+    claims["exp"] = json!(chrono::Utc::now().timestamp() + 600);
+    let other = jsonwebtoken::encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+    )
+    .expect("encode");
+    token_refused(&app, &other, "token_invalid").await;
+    // The same file is used on the next start.
+    let dir = app.data_dir.to_string_lossy().into_owned();
+    let config = toasoan_api::config::Config::from_lookup(|k| {
+        (k == "TOASOAN_DATA_DIR").then(|| dir.clone())
+    })
+    .expect("config");
+    assert_eq!(
+        toasoan_api::app::jwt_secret(&config).expect("secret"),
+        secret.as_bytes()
+    );
+}

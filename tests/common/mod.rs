@@ -53,6 +53,7 @@ pub struct TestApp {
     pub database_url: String,
     pub client: reqwest::Client,
     pub backend: &'static str,
+    pub data_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -119,6 +120,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             database_url,
+            data_dir: dir.path().to_path_buf(),
             client,
             backend,
             _dir: dir,
