@@ -214,11 +214,6 @@ impl Viewer {
     pub fn is_staff(&self) -> bool {
         self.0.is_some()
     }
-
-    /// The role, if logged in.
-    pub fn role(&self) -> Option<Role> {
-        self.0.as_ref().map(|u| u.role)
-    }
 }
 
 impl FromRequest for Viewer {

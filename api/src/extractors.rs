@@ -94,6 +94,18 @@ pub fn optional_json<T: DeserializeOwned + Default>(
     serde_json::from_slice(body).map_err(|e| serde_error(&e))
 }
 
+/// Applies `resolve` to the value of a patch field, keeping "absent"
+/// (`None`) and "clear it" (`Some(None)`) as they are.
+pub fn resolve_patch<T, U, E>(
+    field: &Option<Option<T>>,
+    resolve: impl FnOnce(&T) -> Result<U, E>,
+) -> Result<Option<Option<U>>, E> {
+    field
+        .as_ref()
+        .map(|value| value.as_ref().map(resolve).transpose())
+        .transpose()
+}
+
 /// Deserializes a field that may be absent (outer `None`: leave alone),
 /// `null` (`Some(None)`: clear it) or a value.
 pub fn nullable<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

@@ -115,14 +115,6 @@ impl<T> Page<T> {
             meta: self.meta,
         })
     }
-
-    /// Maps the items, keeping the paging.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            data: self.data.into_iter().map(f).collect(),
-            meta: self.meta,
-        }
-    }
 }
 
 /// The `Link` header value for the next page: the same request with `cursor` replaced.

@@ -216,17 +216,42 @@ pub fn ping(conn: &mut DbConn) -> Result<(), DbError> {
     Ok(conn.batch_execute("SELECT 1")?)
 }
 
-/// The backend a connection talks to.
-pub fn backend_of(conn: &DbConn) -> Backend {
-    match conn {
-        DbConn::Pg(_) => Backend::Postgres,
-        DbConn::Sqlite(_) => Backend::Sqlite,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        value: String,
+    }
+
+    fn pragma(conn: &mut DbConn, name: &str) -> String {
+        diesel::sql_query(format!(
+            "SELECT CAST((SELECT * FROM pragma_{name}) AS TEXT) AS value"
+        ))
+        .get_result::<Setting>(conn)
+        .unwrap()
+        .value
+    }
+
+    #[test]
+    fn every_sqlite_connection_is_durable_and_checks_references() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = connect(dir.path().join("t.db").to_str().unwrap(), 2).unwrap();
+        let mut first = pool.get().unwrap();
+        let mut second = pool.get().unwrap();
+        for conn in [&mut *first, &mut *second] {
+            assert_eq!(pragma(conn, "journal_mode"), "wal");
+            assert_eq!(
+                pragma(conn, "synchronous"),
+                "2",
+                "FULL: a commit is on disk before it is acknowledged"
+            );
+            assert_eq!(pragma(conn, "foreign_keys"), "1");
+            assert_eq!(pragma(conn, "busy_timeout"), "10000");
+        }
+    }
 
     #[test]
     fn the_backend_comes_from_the_scheme() {

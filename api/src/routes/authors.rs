@@ -3,7 +3,7 @@
 use crate::app::AppState;
 use crate::auth::{Editor, Viewer};
 use crate::error::{ApiError, JsonBodyErrors, Problem};
-use crate::extractors::nullable;
+use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::{respond, respond_page};
 use crate::pagination::{self, Page};
 use crate::slugs;
@@ -271,11 +271,7 @@ pub async fn update_author(
     let row = state
         .write(move |conn| {
             let current = authors::find(conn, &key)?.ok_or_else(not_found)?;
-            let user_id = match &body.user_id {
-                Some(Some(u)) => Some(Some(check_user(conn, u)?)),
-                Some(None) => Some(None),
-                None => None,
-            };
+            let user_id = resolve_patch(&body.user_id, |u| check_user(conn, u))?;
             let slug = match body.slug.as_deref() {
                 Some(s) if s != current.slug => Some(slugs::choose(Some(s), "", "", |base| {
                     Ok(authors::taken_slugs(conn, base)?)

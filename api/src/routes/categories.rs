@@ -3,7 +3,7 @@
 use crate::app::AppState;
 use crate::auth::Editor;
 use crate::error::{ApiError, JsonBodyErrors, Problem};
-use crate::extractors::nullable;
+use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::respond;
 use crate::pagination::Page;
 use crate::slugs;
@@ -251,11 +251,9 @@ pub async fn update_category(
     let row = state
         .write(move |conn| {
             let current = categories::find(conn, &key)?.ok_or_else(not_found)?;
-            let parent_id = match &body.parent_id {
-                Some(Some(p)) => Some(Some(resolve_parent(conn, Some(&current.id), p)?)),
-                Some(None) => Some(None),
-                None => None,
-            };
+            let parent_id = resolve_patch(&body.parent_id, |p| {
+                resolve_parent(conn, Some(&current.id), p)
+            })?;
             let slug = match body.slug.as_deref() {
                 Some(s) if s != current.slug => Some(slugs::choose(Some(s), "", "", |base| {
                     Ok(categories::taken_slugs(conn, base)?)

@@ -6,7 +6,7 @@ use super::{find, not_found};
 use crate::app::AppState;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, JsonBodyErrors, Problem};
-use crate::extractors::nullable;
+use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::{Audience, expected_version, respond, version_prefix};
 use crate::slugs;
 use actix_web::http::{StatusCode, header};
@@ -424,16 +424,14 @@ pub async fn update_article(
                 changes.body = Some(json);
                 changes.body_html = Some(html);
             }
-            changes.category_id = match &input.category_id {
-                Some(Some(key)) => Some(category_id(conn, key, &mut errors)?),
-                Some(None) => Some(None),
-                None => None,
-            };
-            changes.cover_image_id = match &input.cover_image_id {
-                Some(Some(key)) => Some(cover_image(conn, key, &mut errors)?),
-                Some(None) => Some(None),
-                None => None,
-            };
+            changes.category_id = resolve_patch(&input.category_id, |key| {
+                category_id(conn, key, &mut errors)
+            })?
+            .map(Option::flatten);
+            changes.cover_image_id = resolve_patch(&input.cover_image_id, |key| {
+                cover_image(conn, key, &mut errors)
+            })?
+            .map(Option::flatten);
             let byline = match &input.author_ids {
                 Some(keys) => Some(resolve_all(
                     conn,
