@@ -1,7 +1,7 @@
 //! Conditional requests: `ETag` + `If-None-Match` → 304 on reads,
 //! `If-Match` → 412 on writes, and `Cache-Control` for public responses.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::pagination::{Page, next_link};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -116,19 +116,16 @@ pub fn expected_version(
                 .and_then(|rest| rest.split('-').next())
                 .and_then(|n| n.parse::<i32>().ok())
                 .ok_or_else(|| {
-                    ApiError::BadRequest(
-                        "invalid_if_match",
-                        "If-Match must be an ETag this API sent".into(),
-                    )
+                    Code::InvalidIfMatch.err("If-Match must be an ETag this API sent")
                 })?;
             Some(version)
         }
     };
     match (header_version, body_version) {
-        (Some(h), Some(b)) if h != b => Err(ApiError::BadRequest(
-            "version_mismatch",
-            "If-Match and the `version` field name different versions".into(),
-        )),
+        (Some(h), Some(b)) if h != b => {
+            Err(Code::VersionMismatch
+                .err("If-Match and the `version` field name different versions"))
+        }
         (h, b) => Ok(h.or(b)),
     }
 }

@@ -110,7 +110,7 @@ impl TestApp {
         })
         .expect("config");
         adjust(&mut config);
-        let (server, addr) = toasoan_api::app::start(config).expect("app starts");
+        let (server, addr) = toasoan_api::startup::start(config).expect("app starts");
         actix_web::rt::spawn(server);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
