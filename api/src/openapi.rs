@@ -17,7 +17,8 @@ use utoipa_swagger_ui::SwaggerUi;
         description = "Headless CMS for newsrooms. Errors are RFC 9457 `application/problem+json` with a stable `code`. \
 Lists are `{data, meta}` with keyset `meta.next_cursor`. Public reads carry ETag and Cache-Control; \
 article writes take If-Match (or `version`) and answer 412 when stale.",
-        license(name = "MIT")
+        license(name = "MIT"),
+        contact(name = "Toà soạn", url = "https://toasoan.dev")
     ),
     components(schemas(Problem, ProblemField, Code, PageMeta)),
     servers((url = "/", description = "This server")),
@@ -83,7 +84,27 @@ pub fn document() -> utoipa::openapi::OpenApi {
     }
     doc.info.description = Some(description);
     router::document(&mut doc, routes::endpoints());
-    doc
+    close_block_variants(doc)
+}
+
+/// Body blocks refuse unknown keys (`deny_unknown_fields`), but utoipa does
+/// not mark the variants of a tagged enum closed; say it in the document.
+fn close_block_variants(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    let Some(variants) = value
+        .pointer_mut("/components/schemas/Block/oneOf")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        return doc;
+    };
+    for variant in variants.iter_mut() {
+        if let Some(object) = variant.as_object_mut() {
+            object.insert("additionalProperties".into(), false.into());
+        }
+    }
+    serde_json::from_value(value).unwrap_or(doc)
 }
 
 /// The document as YAML, as committed in `openapi.yaml`.

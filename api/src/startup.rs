@@ -56,7 +56,13 @@ pub fn bootstrap_admin(pool: &Pool, config: &Config) -> Result<(), StartError> {
     if users::count(&mut conn)? > 0 {
         return Ok(());
     }
-    match create_user(&mut conn, email, password, "Quản trị viên", Role::Admin) {
+    match create_user(
+        &mut conn,
+        email,
+        password.expose(),
+        "Quản trị viên",
+        Role::Admin,
+    ) {
         Ok(()) => tracing::info!("first admin account created"),
         // Another instance starting at the same moment created it.
         Err(StartError::Db(toasoan_persistence::DbError::Conflict { .. })) => {}
@@ -99,12 +105,12 @@ pub fn create_user(
 /// balancer must share it through `TOASOAN_JWT_SECRET`.
 pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
     if let Some(secret) = &config.jwt_secret {
-        if secret.len() < 32 {
+        if secret.expose().len() < 32 {
             return Err(StartError::Io(
                 "TOASOAN_JWT_SECRET must be at least 32 characters".into(),
             ));
         }
-        return Ok(secret.as_bytes().to_vec());
+        return Ok(secret.expose().as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
     match std::fs::read_to_string(&path) {

@@ -31,7 +31,10 @@ impl AppState {
         T: Send + 'static,
     {
         let pool = self.pool.clone();
+        // The query span runs on the blocking pool, under the handler's.
+        let span = tracing::debug_span!("db");
         web::block(move || {
+            let _entered = span.enter();
             let mut conn = pool.get().map_err(|e| {
                 tracing::error!(cause = %e, "no database connection");
                 ApiError::Unavailable
