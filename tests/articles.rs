@@ -481,7 +481,10 @@ async fn a_null_publish_body_publishes_now_as_the_schema_says() {
         .await;
     assert_eq!(published["status"], "published");
     app.anon()
-        .get_ok(&format!("/api/v1/articles/{}", draft["slug"].as_str().expect("slug")))
+        .get_ok(&format!(
+            "/api/v1/articles/{}",
+            draft["slug"].as_str().expect("slug")
+        ))
         .await;
 }
 

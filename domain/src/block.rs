@@ -31,6 +31,7 @@ pub enum Block {
     Heading {
         /// 2, 3 or 4.
         #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 4))]
+        #[serde(deserialize_with = "crate::number::integer")]
         level: u8,
         /// Plain text.
         text: String,
