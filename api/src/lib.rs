@@ -16,6 +16,7 @@ pub mod extractors;
 pub mod http_cache;
 pub mod openapi;
 pub mod pagination;
+pub mod published;
 pub mod responses;
 pub mod router;
 pub mod routes;

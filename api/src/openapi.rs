@@ -31,6 +31,8 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "authors", description = "Bylines"),
         (name = "tags", description = "Keywords"),
         (name = "articles", description = "Articles and the editorial workflow"),
+        (name = "site", description = "The newsroom's settings"),
+        (name = "feeds", description = "RSS, JSON Feed and sitemaps for readers and search engines"),
     )
 )]
 pub struct ApiDoc;

@@ -12,6 +12,7 @@ pub mod comment;
 pub mod error;
 pub mod image;
 pub mod number;
+pub mod site;
 pub mod slug;
 pub mod tag;
 pub mod text;

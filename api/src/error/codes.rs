@@ -85,6 +85,8 @@ registry! {
     TagNotFound = (404, "tag_not_found"),
     /// No such account.
     UserNotFound = (404, "user_not_found"),
+    /// No sitemap has this name.
+    SitemapNotFound = (404, "sitemap_not_found"),
     /// The path exists but not with this method; `Allow` lists the methods.
     MethodNotAllowed = (405, "method_not_allowed"),
     /// No representation matches the request's `Accept*` headers.

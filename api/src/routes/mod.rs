@@ -7,7 +7,10 @@ pub mod articles;
 pub mod auth;
 pub mod authors;
 pub mod categories;
+pub mod feeds;
 pub mod health;
+pub mod site;
+pub mod sitemaps;
 pub mod tags;
 pub mod users;
 
@@ -23,6 +26,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         authors::endpoints,
         tags::endpoints,
         articles::endpoints,
+        site::endpoints,
+        feeds::endpoints,
+        sitemaps::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

@@ -4,8 +4,10 @@
 pub mod articles;
 pub mod authors;
 pub mod categories;
+pub mod feed;
 pub mod images;
 pub mod sessions;
+pub mod site;
 pub mod tags;
 pub mod users;
 
