@@ -6,6 +6,7 @@ pub mod authors;
 pub mod categories;
 pub mod images;
 pub mod sessions;
+pub mod slugged;
 pub mod tags;
 pub mod users;
 
