@@ -48,3 +48,49 @@ fn claim(
     }
     Ok(slug.into_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taken(slugs: &[&str]) -> impl FnOnce(&str) -> Result<Vec<String>, ApiError> {
+        let slugs: Vec<String> = slugs.iter().map(|s| (*s).to_owned()).collect();
+        move |_| Ok(slugs)
+    }
+
+    fn code(result: Result<impl std::fmt::Debug, ApiError>) -> Option<Code> {
+        result.err().map(|e| e.code())
+    }
+
+    #[test]
+    fn a_new_resource_gets_its_slug_from_the_name_numbered_past_clashes() {
+        let chosen = choose(None, "Thời sự", "muc", taken(&["thoi-su", "thoi-su-2"]));
+        assert_eq!(chosen.ok().as_deref(), Some("thoi-su-3"));
+        let chosen = choose(None, "🎉", "chuyen-muc", taken(&[]));
+        assert_eq!(chosen.ok().as_deref(), Some("chuyen-muc"));
+        let asked = choose(Some(" tin-nhanh "), "Thời sự", "muc", taken(&[]));
+        assert_eq!(asked.ok().as_deref(), Some("tin-nhanh"));
+        let clash = choose(Some("thoi-su"), "Khác", "muc", taken(&["thoi-su"]));
+        assert_eq!(code(clash), Some(Code::SlugTaken));
+    }
+
+    #[test]
+    fn a_rename_changes_the_slug_only_when_another_free_one_is_asked_for() {
+        assert_eq!(
+            change("thoi-su", None, taken(&["thoi-su"])).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            change("thoi-su", Some("thoi-su"), taken(&["thoi-su"])).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            change("thoi-su", Some("tin-nhanh"), taken(&[])).ok(),
+            Some(Some("tin-nhanh".to_owned()))
+        );
+        let clash = change("thoi-su", Some("the-gioi"), taken(&["the-gioi"]));
+        assert_eq!(code(clash), Some(Code::SlugTaken));
+        let invalid = change("thoi-su", Some("Thế giới"), taken(&[]));
+        assert_eq!(code(invalid), Some(Code::ValidationFailed));
+    }
+}
