@@ -24,4 +24,5 @@ pub mod seed;
 pub mod slugs;
 pub mod startup;
 pub mod state;
+pub mod taxonomy;
 pub mod views;

@@ -4,8 +4,8 @@ use crate::auth;
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::responses::*;
-use crate::routes::users::{UserView, view as users_view};
 use crate::state::AppState;
+use crate::views::{UserView, user_view};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -255,5 +255,5 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     let row = row.ok_or_else(|| Code::UserNotFound.err("no such account"))?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
-        .json(users_view(row)?))
+        .json(user_view(row)?))
 }

@@ -218,7 +218,7 @@ pub async fn get_news_sitemap(
 
 #[cfg(test)]
 mod tests {
-    use super::period_range;
+    use super::*;
 
     #[test]
     fn periods_are_months_or_days() {

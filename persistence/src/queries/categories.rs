@@ -1,18 +1,13 @@
-//! Categories.
+//! Categories: the shared slugged queries, the whole list in display
+//! order, the in-use check and walks of the tree.
 
-use super::{Key, ids_only, key, optional, suffixed};
+use super::slugged::slugged;
 use crate::models::category::{CategoryChanges, CategoryRow};
 use crate::schema::{articles, categories};
 use crate::{DbConn, DbError};
 use diesel::prelude::*;
 
-/// Stores a new category.
-pub fn insert(conn: &mut DbConn, row: &CategoryRow) -> Result<(), DbError> {
-    diesel::insert_into(categories::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
-}
+slugged!(categories, CategoryRow, CategoryChanges);
 
 /// Every category, in display order (a newspaper has tens, not thousands).
 pub fn list(conn: &mut DbConn) -> Result<Vec<CategoryRow>, DbError> {
@@ -20,47 +15,6 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<CategoryRow>, DbError> {
         .order((categories::position, categories::name, categories::id))
         .select(CategoryRow::as_select())
         .load(conn)?)
-}
-
-/// A category by id or by slug.
-pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<CategoryRow>, DbError> {
-    let query = categories::table.select(CategoryRow::as_select());
-    match key(id_or_slug) {
-        Some(Key::Id(id)) => optional(query.filter(categories::id.eq(id)).first(conn)),
-        Some(Key::Slug(slug)) => optional(query.filter(categories::slug.eq(slug)).first(conn)),
-        None => Ok(None),
-    }
-}
-
-/// Categories by ids, in one query.
-pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<CategoryRow>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(categories::table
-        .filter(categories::id.eq_any(ids_only(ids)))
-        .select(CategoryRow::as_select())
-        .load(conn)?)
-}
-
-/// Slugs taken by `base` and its numbered variants.
-pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
-    Ok(categories::table
-        .filter(
-            categories::slug
-                .eq(base)
-                .or(categories::slug.like(suffixed(base))),
-        )
-        .select(categories::slug)
-        .load(conn)?)
-}
-
-/// Applies a partial update.
-pub fn update(conn: &mut DbConn, id: &str, changes: &CategoryChanges) -> Result<(), DbError> {
-    diesel::update(categories::table.find(id))
-        .set(changes)
-        .execute(conn)?;
-    Ok(())
 }
 
 /// True when articles or sub-categories still point at the category.
@@ -74,11 +28,6 @@ pub fn in_use(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
     ))
     .get_result::<bool>(conn)?;
     Ok(children > 0 || used)
-}
-
-/// Removes a category; false when it did not exist.
-pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
-    Ok(diesel::delete(categories::table.find(id)).execute(conn)? > 0)
 }
 
 /// The ids of a category and every category below it, level by level.

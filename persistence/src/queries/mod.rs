@@ -8,6 +8,7 @@ pub mod feed;
 pub mod images;
 pub mod sessions;
 pub mod site;
+pub mod slugged;
 pub mod tags;
 pub mod users;
 
