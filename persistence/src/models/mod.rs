@@ -7,6 +7,7 @@ pub mod author;
 pub mod category;
 pub mod image;
 pub mod session;
+pub mod stored;
 pub mod tag;
 pub mod user;
 

@@ -53,6 +53,20 @@ pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<TagRow>, DbError>
         .load(conn)?)
 }
 
+/// Many tags by ids or slugs in one query, whatever their number: one
+/// entry per key, in order, `None` where a key names no such row.
+pub fn find_many(conn: &mut DbConn, keys: &[String]) -> Result<Vec<Option<TagRow>>, DbError> {
+    let (ids, slugs) = super::split_keys(keys);
+    if ids.is_empty() && slugs.is_empty() {
+        return Ok(vec![None; keys.len()]);
+    }
+    let rows: Vec<TagRow> = tags::table
+        .filter(tags::id.eq_any(ids).or(tags::slug.eq_any(slugs)))
+        .select(TagRow::as_select())
+        .load(conn)?;
+    Ok(super::per_key(keys, &rows, |r| (&r.id, &r.slug)))
+}
+
 /// Slugs taken by `base` and its numbered variants.
 pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
     Ok(tags::table

@@ -6,7 +6,7 @@ use crate::views::Ref;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
-use toasoan_domain::article::{Article, ArticleMeta, PublicStatus, Status};
+use toasoan_domain::article::{Article, ArticleMeta, PublicStatus};
 use toasoan_domain::author::Author;
 use toasoan_domain::block::Block;
 use toasoan_domain::category::Category;
@@ -213,10 +213,4 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         body_html: article.body_html,
         created_at,
     })
-}
-
-/// True when readers may see a stored article at `now`.
-pub fn is_public(row: &ArticleRow, now: DateTime<Utc>) -> bool {
-    row.status == Status::Published.as_str()
-        && row.published_at.is_some_and(|at| at.and_utc() <= now)
 }

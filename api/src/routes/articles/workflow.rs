@@ -47,7 +47,7 @@ async fn transition(
             {
                 return Err(ApiError::StaleVersion(version));
             }
-            let status = Status::parse(&current.status).map_err(ApiError::internal)?;
+            let status = current.status;
             let next = status
                 .after(action)
                 .map_err(|e| Code::InvalidTransition.err(e.message))?;
@@ -61,11 +61,9 @@ async fn transition(
                 _ => None,
             };
             let changes = ArticleChanges {
-                status: Some(next.as_str().to_owned()),
+                status: Some(next),
                 published_at,
-                version: Some(current.version + 1),
-                updated_at: Some(now),
-                ..ArticleChanges::default()
+                ..ArticleChanges::next_version(current.version, now)
             };
             if !articles::update(conn, &current.id, current.version, &changes)? {
                 return Err(lost_race(conn, &current.id, current.version));
