@@ -240,13 +240,23 @@ pub fn insert(conn: &mut DbConn, new: &NewArticle) -> Result<(), DbError> {
 
 /// Applies `changes` (byline and tags included) if the article is still at
 /// `expected_version`; returns false when someone else changed it first
-/// (or it is gone), and then changes nothing.
+/// (or it is gone), and then changes nothing. A new slug keeps the old one
+/// answering, as a redirect.
 pub fn update(
     conn: &mut DbConn,
     id: &str,
     expected_version: i32,
     changes: &ArticleChanges,
 ) -> Result<bool, DbError> {
+    let old_slug = match &changes.slug {
+        Some(_) => optional(
+            articles::table
+                .find(id)
+                .select(articles::slug)
+                .first::<String>(conn),
+        )?,
+        None => None,
+    };
     let updated = diesel::update(
         articles::table
             .find(id)
@@ -256,6 +266,12 @@ pub fn update(
     .execute(conn)?;
     if updated != 1 {
         return Ok(false);
+    }
+    if let (Some(new), Some(old)) = (&changes.slug, old_slug)
+        && *new != old
+    {
+        forget_old_slug(conn, new)?;
+        remember_old_slug(conn, &old, id)?;
     }
     if let Some(ids) = &changes.authors {
         set_authors(conn, id, ids)?;

@@ -1,6 +1,9 @@
 //! Articles: public reads (lists and single articles), editorial writes
-//! (`write`) and the workflow actions (`workflow`).
+//! (`write`) and the workflow actions (`workflow`). Handlers authorize,
+//! convert (`input` for writes, `filters` for lists), write or read, and
+//! respond (`view`); `access` says who may write which article.
 
+pub mod access;
 pub mod filters;
 pub mod input;
 pub mod view;
@@ -20,13 +23,12 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
 use filters::ArticleListQuery;
-use toasoan_domain::article::ArticleMeta;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::queries::articles;
 use toasoan_persistence::queries::articles::{Found, Position};
 use toasoan_persistence::{DbConn, time};
-use view::{ArticleSummary, ArticleView, Relations};
+use view::{ArticleSummary, ArticleView};
 
 crate::endpoints![
     list_articles,
@@ -130,16 +132,7 @@ pub async fn list_articles(
             let now = time::now();
             let filters = filters::resolve(conn, &query, viewer.as_ref(), now)?;
             let rows = articles::list(conn, &filters.page(after, limit + 1))?;
-            let metas = rows
-                .into_iter()
-                .map(ArticleMeta::try_from)
-                .collect::<Result<Vec<_>, _>>()?;
-            let relations = Relations::load(conn, &metas)?;
-            let now = time::from_db(now);
-            let summaries: Vec<ArticleSummary> = metas
-                .into_iter()
-                .map(|m| relations.summary(m, now))
-                .collect();
+            let summaries = view::summaries(conn, rows, time::from_db(now))?;
             Ok(Page::new(summaries, limit, |s| {
                 cursor_after(s, by_publication)
             }))

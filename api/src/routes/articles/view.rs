@@ -13,7 +13,7 @@ use toasoan_domain::category::Category;
 use toasoan_domain::image::Image;
 use toasoan_domain::tag::Tag;
 use toasoan_persistence::DbConn;
-use toasoan_persistence::models::article::ArticleRow;
+use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
 use toasoan_persistence::queries::{articles, categories, images};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -200,6 +200,24 @@ impl Relations {
             version: meta.version,
         }
     }
+}
+
+/// The summaries of a page of rows as seen at `now`, their relations
+/// loaded in batches.
+pub fn summaries(
+    conn: &mut DbConn,
+    rows: Vec<ArticleSummaryRow>,
+    now: DateTime<Utc>,
+) -> Result<Vec<ArticleSummary>, ApiError> {
+    let metas = rows
+        .into_iter()
+        .map(ArticleMeta::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let relations = Relations::load(conn, &metas)?;
+    Ok(metas
+        .into_iter()
+        .map(|m| relations.summary(m, now))
+        .collect())
 }
 
 /// Loads what one article needs and builds its view.

@@ -1,9 +1,9 @@
 //! The editorial workflow: submit, publish (now, back-dated or scheduled),
 //! unpublish, archive.
 
+use super::access::{load_for, lost_race};
 use super::not_found;
 use super::view::{self, ArticleView};
-use super::write::{load_for, lost_race};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::extractors::optional_json;

@@ -1,9 +1,10 @@
 //! Writing articles: create (always a draft), update with optimistic
 //! locking, delete.
 
+use super::access::{load_for, lost_race};
 use super::input::{self, CreateArticle, UpdateArticle};
+use super::not_found;
 use super::view::{self, ArticleView};
-use super::{find, not_found};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::http_cache::{Audience, expected_version, respond, version_prefix};
@@ -11,10 +12,8 @@ use crate::responses::*;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use toasoan_domain::article::{self, Action};
+use toasoan_domain::article::Action;
 use toasoan_domain::user::Role;
-use toasoan_persistence::DbConn;
-use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::queries::articles;
 
 fn editors_only(user: &AuthUser, featured: bool) -> Result<(), ApiError> {
@@ -74,39 +73,6 @@ pub async fn create_article(
     written(&req, &article, StatusCode::CREATED)
 }
 
-/// Loads an article for a write and checks the caller may do `action`.
-pub(crate) fn load_for(
-    conn: &mut DbConn,
-    key: &str,
-    user: &AuthUser,
-    action: Action,
-) -> Result<ArticleRow, ApiError> {
-    let row = find(conn, key)?.ok_or_else(not_found)?;
-    let own = row.created_by.as_deref() == Some(user.id.as_str());
-    if !article::may(user.role, action, own, row.status) {
-        // Authors must not learn of others' unpublished work.
-        let visible = own || row.is_public(chrono::Utc::now());
-        if !visible && !user.role.at_least(Role::Editor) {
-            return Err(not_found());
-        }
-        return Err(Code::Forbidden.err(format!(
-            "your role may not {} this article",
-            action.as_str()
-        )));
-    }
-    Ok(row)
-}
-
-/// Why a conditional write touched no row: the article is gone (404) or
-/// changed since `version` (412).
-pub(crate) fn lost_race(conn: &mut DbConn, id: &str, version: i32) -> ApiError {
-    match articles::find(conn, id) {
-        Ok(None) => not_found(),
-        Ok(Some(_)) => ApiError::StaleVersion(version),
-        Err(e) => e.into(),
-    }
-}
-
 /// Edits an article. Authors edit only their own drafts.
 #[utoipa::path(patch, path = "/api/v1/articles/{id_or_slug}", operation_id = "update_article", tag = "articles",
     security(("bearer" = [])), request_body = UpdateArticle,
@@ -142,11 +108,6 @@ pub async fn update_article(
                 return Err(ApiError::StaleVersion(expected));
             }
             let changes = input::changes(conn, input, &current)?;
-            if let Some(slug) = &changes.slug {
-                // The old slug keeps answering, as a redirect.
-                articles::forget_old_slug(conn, slug)?;
-                articles::remember_old_slug(conn, &current.slug, &current.id)?;
-            }
             if !articles::update(conn, &current.id, expected, &changes)? {
                 return Err(lost_race(conn, &current.id, expected));
             }
