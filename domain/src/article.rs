@@ -75,7 +75,7 @@ impl ArticleMeta {
 /// The one definition of "visible to readers": published, and its
 /// publication instant has come. The SQL filter of the public list
 /// (`Visibility::Public` in `toasoan_persistence::queries::articles`)
-/// mirrors it; change both together.
+/// mirrors it, and a test there checks they agree; change both together.
 pub fn visible_to_readers(
     status: Status,
     published_at: Option<DateTime<Utc>>,

@@ -76,7 +76,8 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
     let by_publication = match &q.visibility {
         Visibility::Public { now } => {
             // Mirrors `toasoan_domain::article::visible_to_readers`, the one
-            // definition of what readers see: published, and due at `now`.
+            // definition of what readers see: published, and due at `now`
+            // (a test below checks that both agree).
             let upper = cursor_at.map_or(*now, |at| at.min(*now));
             query = query
                 .filter(articles::status.eq(Stored(Status::Published)))
@@ -454,6 +455,64 @@ mod tests {
             plan.iter().all(|s| !s.contains("TEMP B-TREE")),
             "sort without an index: {plan:?}"
         );
+    }
+
+    #[test]
+    fn the_public_list_shows_exactly_what_the_domain_calls_visible_to_readers() {
+        use toasoan_domain::article::visible_to_readers;
+        use toasoan_domain::slug::Slug;
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::connect(dir.path().join("visible.db").to_str().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        crate::migrate(&mut conn).unwrap();
+        let now = crate::time::now();
+        let hour = chrono::Duration::hours(1);
+        let mut stored = Vec::new();
+        for (i, status) in [
+            Status::Draft,
+            Status::InReview,
+            Status::Published,
+            Status::Archived,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for (j, at) in [None, Some(now - hour), Some(now), Some(now + hour)]
+                .into_iter()
+                .enumerate()
+            {
+                let slug = Slug::parse(&format!("bai-{i}-{j}")).unwrap();
+                let new = NewArticle {
+                    status,
+                    published_at: at,
+                    created_by: None,
+                    ..NewArticle::draft("Bài".into(), slug, "u", now)
+                };
+                insert(&mut conn, &new).unwrap();
+                let at = at.map(crate::time::from_db);
+                stored.push((
+                    new.id,
+                    visible_to_readers(status, at, crate::time::from_db(now)),
+                ));
+            }
+        }
+        let listed: Vec<String> = list(
+            &mut conn,
+            &ListQuery {
+                visibility: Visibility::Public { now },
+                after: None,
+                limit: 100,
+                ..query()
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        for (id, visible) in &stored {
+            assert_eq!(listed.contains(id), *visible, "{id}");
+        }
+        assert_eq!(listed.len(), 2, "published an hour ago, and published now");
     }
 
     #[test]
