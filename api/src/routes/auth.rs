@@ -9,7 +9,7 @@ use crate::views::{UserView, user_view};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use toasoan_domain::user::{Email, Role};
+use toasoan_domain::user::Email;
 use toasoan_persistence::models::session::{RefreshTokenRow, SessionRow};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::time;
@@ -121,7 +121,7 @@ pub async fn login(
         Some(user) if ok && user.is_active => user,
         _ => return Err(invalid_credentials()),
     };
-    let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+    let role = user.role;
     let tokens = state.tokens.clone();
     let pair = state
         .write(move |conn| {
@@ -212,7 +212,7 @@ pub async fn refresh_token(
                 tracing::warn!("refresh token reused; session revoked");
                 return Ok(None);
             }
-            let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+            let role = user.role;
             Ok(Some(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,
                 token_type: "Bearer",

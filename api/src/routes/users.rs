@@ -109,7 +109,7 @@ pub async fn create_user(
                 email: email.as_str().to_owned(),
                 display_name: name,
                 password_hash: hash,
-                role: body.role.as_str().to_owned(),
+                role: body.role,
                 is_active: true,
                 created_at: now,
                 updated_at: now,
@@ -205,7 +205,7 @@ pub async fn update_user(
             let changes = UserChanges {
                 display_name: name,
                 password_hash: hash,
-                role: body.role.map(|r| r.as_str().to_owned()),
+                role: body.role,
                 is_active: body.is_active,
                 updated_at: Some(now),
             };
@@ -215,7 +215,7 @@ pub async fn update_user(
             let current = users::find(conn, &id)?.ok_or_else(user_not_found)?;
             let stays_admin =
                 body.role.is_none_or(|r| r == Role::Admin) && body.is_active != Some(false);
-            if current.role == Role::Admin.as_str()
+            if current.role == Role::Admin
                 && current.is_active
                 && !stays_admin
                 && users::other_active_admins(conn, &id)? == 0

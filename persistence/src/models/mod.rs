@@ -8,6 +8,7 @@ pub mod category;
 pub mod image;
 pub mod session;
 pub mod site;
+pub mod stored;
 pub mod tag;
 pub mod user;
 

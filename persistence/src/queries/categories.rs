@@ -17,6 +17,24 @@ pub fn list(conn: &mut DbConn) -> Result<Vec<CategoryRow>, DbError> {
         .load(conn)?)
 }
 
+/// Many categories by ids or slugs in one query, whatever their number: one
+/// entry per key, in order, `None` where a key names no such row.
+pub fn find_many(conn: &mut DbConn, keys: &[String]) -> Result<Vec<Option<CategoryRow>>, DbError> {
+    let (ids, slugs) = super::split_keys(keys);
+    if ids.is_empty() && slugs.is_empty() {
+        return Ok(vec![None; keys.len()]);
+    }
+    let rows: Vec<CategoryRow> = categories::table
+        .filter(
+            categories::id
+                .eq_any(ids)
+                .or(categories::slug.eq_any(slugs)),
+        )
+        .select(CategoryRow::as_select())
+        .load(conn)?;
+    Ok(super::per_key(keys, &rows, |r| (&r.id, &r.slug)))
+}
+
 /// True when articles or sub-categories still point at the category.
 pub fn in_use(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
     let children: i64 = categories::table
@@ -30,51 +48,20 @@ pub fn in_use(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
     Ok(children > 0 || used)
 }
 
+// The tree walks are domain rules (`toasoan_domain::category`); these
+// names stay for the callers that work on stored rows.
+
 /// The ids of a category and every category below it, level by level.
 pub fn subtree_ids(all: &[CategoryRow], root: &str) -> Vec<String> {
-    levels(all, root).into_iter().flatten().collect()
+    toasoan_domain::category::subtree(all, &root.to_owned())
 }
 
 /// How many levels a category and its descendants span (1 for a leaf).
 pub fn subtree_height(all: &[CategoryRow], root: &str) -> usize {
-    levels(all, root).len()
-}
-
-fn levels(all: &[CategoryRow], root: &str) -> Vec<Vec<String>> {
-    let mut seen = std::collections::HashSet::from([root.to_owned()]);
-    let mut levels = vec![vec![root.to_owned()]];
-    loop {
-        let next: Vec<String> = all
-            .iter()
-            .filter(|c| {
-                c.parent_id
-                    .as_ref()
-                    .is_some_and(|p| levels[levels.len() - 1].contains(p))
-            })
-            // A stored cycle must not make this loop forever.
-            .filter(|c| seen.insert(c.id.clone()))
-            .map(|c| c.id.clone())
-            .collect();
-        if next.is_empty() {
-            return levels;
-        }
-        levels.push(next);
-    }
+    toasoan_domain::category::subtree_height(all, &root.to_owned())
 }
 
 /// The ancestors of a category, nearest first, itself included.
 pub fn chain(all: &[CategoryRow], start: &str) -> Vec<String> {
-    let mut chain = Vec::new();
-    let mut next = Some(start.to_owned());
-    while let Some(id) = next {
-        if chain.contains(&id) {
-            break; // a stored cycle should not exist; do not loop on one
-        }
-        next = all
-            .iter()
-            .find(|c| c.id == id)
-            .and_then(|c| c.parent_id.clone());
-        chain.push(id);
-    }
-    chain
+    toasoan_domain::category::chain(all, &start.to_owned())
 }

@@ -2,11 +2,13 @@
 //! newest first or by publication month, through the `articles_feed` and
 //! `articles_category_feed` indexes. No bodies are read.
 
+use crate::models::stored::Stored;
 use crate::schema::articles;
 use crate::{DbConn, DbError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
+use toasoan_domain::article::Status;
 
 /// An article as a feed or sitemap entry shows it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,12 +35,13 @@ pub struct FeedQuery {
     pub until: Option<NaiveDateTime>,
 }
 
-/// Readers' visibility, as in the article list: published and due.
+/// Readers' visibility: mirrors `toasoan_domain::article::visible_to_readers`
+/// as the public article list does (published and due).
 macro_rules! public {
     ($now:expr) => {
         articles::table
             .select(FeedRow::as_select())
-            .filter(articles::status.eq("published"))
+            .filter(articles::status.eq(Stored(Status::Published)))
             .filter(articles::published_at.le($now))
             .into_boxed()
     };
@@ -93,7 +96,7 @@ pub fn periods(
     let earliest = NaiveDateTime::default() - chrono::Duration::days(719_162);
     let (from, until) = days_of.unwrap_or((earliest, now));
     // Both backends group on the leading characters of the instant as text,
-    // so the period strings agree.
+    // so the period strings agree. The filter mirrors `visible_to_readers`.
     let sql = match conn {
         DbConn::Sqlite(_) => format!(
             "SELECT substr(published_at, 1, {width}) AS period, COUNT(*) AS n, \
