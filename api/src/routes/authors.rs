@@ -131,7 +131,8 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
 #[utoipa::path(get, path = "/api/v1/authors", operation_id = "list_authors", tag = "authors",
     params(AlphabeticalQuery),
     responses(
-        (status = 200, description = "A page of authors", body = Page<AuthorView>),
+        (status = 200, description = "A page of authors", body = Page<AuthorView>,
+            headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         (status = 304, description = "Not modified"),
         ListErrors,
     ))]
@@ -150,7 +151,8 @@ pub async fn list_authors(
 #[utoipa::path(get, path = "/api/v1/authors/{id_or_slug}", operation_id = "get_author", tag = "authors",
     params(("id_or_slug" = String, Path, description = "Author id or slug", example = "le-thi-nhu-thuy")),
     responses(
-        (status = 200, description = "The author", body = AuthorView),
+        (status = 200, description = "The author", body = AuthorView,
+            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
         (status = 304, description = "Not modified"),
         AuthorNotFound,
     ))]

@@ -87,6 +87,7 @@ pub struct CreateCategory {
     #[schema(example = "chinh-tri")]
     pub parent_id: Option<String>,
     /// Order among siblings (default 0).
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub position: Option<i32>,
 }
 
@@ -109,6 +110,7 @@ pub struct UpdateCategory {
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<String>>,
     /// New position.
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub position: Option<i32>,
 }
 
@@ -171,7 +173,8 @@ pub async fn list_categories(
 #[utoipa::path(get, path = "/api/v1/categories/{id_or_slug}", operation_id = "get_category", tag = "categories",
     params(("id_or_slug" = String, Path, description = "Category id or slug", example = "theo-guong-bac")),
     responses(
-        (status = 200, description = "The category", body = CategoryView),
+        (status = 200, description = "The category", body = CategoryView,
+            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
         (status = 304, description = "Not modified"),
         CategoryNotFound,
     ))]

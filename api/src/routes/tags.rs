@@ -72,7 +72,8 @@ impl Taxon for TagRow {
 #[utoipa::path(get, path = "/api/v1/tags", operation_id = "list_tags", tag = "tags",
     params(AlphabeticalQuery),
     responses(
-        (status = 200, description = "A page of tags", body = Page<TagView>),
+        (status = 200, description = "A page of tags", body = Page<TagView>,
+            headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         (status = 304, description = "Not modified"),
         ListErrors,
     ))]
@@ -88,7 +89,8 @@ pub async fn list_tags(
 #[utoipa::path(get, path = "/api/v1/tags/{id_or_slug}", operation_id = "get_tag", tag = "tags",
     params(("id_or_slug" = String, Path, description = "Tag id or slug")),
     responses(
-        (status = 200, description = "The tag", body = TagView),
+        (status = 200, description = "The tag", body = TagView,
+            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
         (status = 304, description = "Not modified"),
         TagNotFound,
     ))]

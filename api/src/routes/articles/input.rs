@@ -51,6 +51,7 @@ pub struct CreateArticle {
     #[serde(default)]
     pub featured: bool,
     /// Order among featured articles (editors only).
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub featured_rank: Option<i32>,
 }
 
@@ -96,6 +97,7 @@ pub struct UpdateArticle {
     pub featured_rank: Option<Option<i32>>,
     /// The version being edited (alternative to If-Match).
     #[schema(example = 3)]
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub version: Option<i32>,
 }
 

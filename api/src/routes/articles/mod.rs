@@ -150,7 +150,8 @@ pub async fn list_articles(
     responses(
         (status = 200, description = "The article", body = ArticleView,
             headers(("ETag" = String, description = "`\"v{version}-...\"`; send it back as If-Match when editing"))),
-        (status = 301, description = "An old slug; `Location` names the current URL"),
+        (status = 301, description = "An old slug; `Location` names the current URL",
+            headers(("Location" = String, description = "`/api/v1/articles/{current slug}`"))),
         (status = 304, description = "Not modified"),
         ArticleNotFound,
         OptionalAuth,
