@@ -22,6 +22,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImageView {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// Public URL of the file.
     #[schema(example = "/media/2024/04/quang-canh-dai-hoi.jpg")]
@@ -63,6 +64,7 @@ impl From<&Image> for ImageView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleSummary {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// URL slug.
     #[schema(example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac")]
