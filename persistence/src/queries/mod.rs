@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod authors;
 pub mod categories;
+pub mod counts;
 pub mod feed;
 pub mod images;
 pub mod sessions;
