@@ -149,7 +149,7 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
     responses(
         (status = 200, description = "A page of authors", body = Page<AuthorView>,
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         ListErrors,
     ))]
 pub async fn list_authors(
@@ -180,7 +180,7 @@ pub async fn list_authors(
     responses(
         (status = 200, description = "The author", body = AuthorView,
             headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         AuthorNotFound,
     ))]
 pub async fn get_author(

@@ -227,7 +227,7 @@ fn resolve_parent(
     responses(
         (status = 200, description = "All categories", body = Page<CategoryView>,
             headers(("ETag" = String, description = "Validator for If-None-Match"), ("Cache-Control" = String, description = "Public caching"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn list_categories(
     state: web::Data<AppState>,
@@ -253,7 +253,7 @@ pub async fn list_categories(
     responses(
         (status = 200, description = "The category", body = CategoryView,
             headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         CategoryNotFound,
     ))]
 pub async fn get_category(

@@ -74,7 +74,7 @@ impl Taxon for TagRow {
     responses(
         (status = 200, description = "A page of tags", body = Page<TagView>,
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         ListErrors,
     ))]
 pub async fn list_tags(
@@ -91,7 +91,7 @@ pub async fn list_tags(
     responses(
         (status = 200, description = "The tag", body = TagView,
             headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         TagNotFound,
     ))]
 pub async fn get_tag(
