@@ -5,6 +5,7 @@ use crate::auth::TokenKeys;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http_cache::Audience;
+use crate::readership::ViewCounter;
 use actix_web::web;
 use std::sync::Arc;
 use toasoan_persistence::{DbConn, Pool};
@@ -21,6 +22,8 @@ pub struct AppState {
     /// Bounds concurrent argon2 work (about 19 MiB and 50 ms each), so a
     /// burst of logins cannot exhaust memory or starve other requests.
     pub password_slots: Arc<tokio::sync::Semaphore>,
+    /// Article views counted since the last flush ("Đọc nhiều").
+    pub views: Arc<ViewCounter>,
 }
 
 impl AppState {

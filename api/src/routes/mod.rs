@@ -9,6 +9,7 @@ pub mod authors;
 pub mod categories;
 pub mod feeds;
 pub mod health;
+pub mod popularity;
 pub mod site;
 pub mod sitemaps;
 pub mod tags;
@@ -29,6 +30,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         site::endpoints,
         feeds::endpoints,
         sitemaps::endpoints,
+        popularity::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

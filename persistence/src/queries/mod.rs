@@ -12,6 +12,7 @@ pub mod site;
 pub mod slugged;
 pub mod tags;
 pub mod users;
+pub mod views;
 
 use crate::DbError;
 use diesel::QueryResult;
