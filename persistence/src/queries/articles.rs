@@ -8,7 +8,7 @@ use crate::models::tag::TagRow;
 use crate::schema::{
     article_authors, article_slug_redirects, article_tags, articles, authors, tags,
 };
-use crate::{DbConn, DbError};
+use crate::{DbConn, DbError, search};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -234,13 +234,14 @@ pub fn insert(
     diesel::insert_into(articles::table)
         .values(row)
         .execute(conn)?;
-    set_authors(conn, &row.id, author_ids)?;
-    set_tags(conn, &row.id, tag_ids)?;
-    Ok(())
+    replace_authors(conn, &row.id, author_ids)?;
+    replace_tags(conn, &row.id, tag_ids)?;
+    search::index_article(conn, &row.id)
 }
 
 /// Applies `changes` if the article is still at `expected_version`; returns
-/// false when someone else changed it first (or it is gone).
+/// false when someone else changed it first (or it is gone). A change of
+/// searchable text reindexes the article in the same transaction.
 pub fn update(
     conn: &mut DbConn,
     id: &str,
@@ -254,6 +255,10 @@ pub fn update(
     )
     .set(changes)
     .execute(conn)?;
+    let text_changed = changes.title.is_some() || changes.sapo.is_some() || changes.body.is_some();
+    if updated == 1 && text_changed {
+        search::index_article(conn, id)?;
+    }
     Ok(updated == 1)
 }
 
@@ -279,8 +284,17 @@ pub fn forget_old_slug(conn: &mut DbConn, slug: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Replaces the byline, keeping the given order.
+/// Replaces the byline, keeping the given order, and reindexes the article.
 pub fn set_authors(
+    conn: &mut DbConn,
+    article_id: &str,
+    author_ids: &[String],
+) -> Result<(), DbError> {
+    replace_authors(conn, article_id, author_ids)?;
+    search::index_article(conn, article_id)
+}
+
+fn replace_authors(
     conn: &mut DbConn,
     article_id: &str,
     author_ids: &[String],
@@ -299,8 +313,13 @@ pub fn set_authors(
     Ok(())
 }
 
-/// Replaces the tags.
+/// Replaces the tags and reindexes the article.
 pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Result<(), DbError> {
+    replace_tags(conn, article_id, tag_ids)?;
+    search::index_article(conn, article_id)
+}
+
+fn replace_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Result<(), DbError> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
         .execute(conn)?;
     for tag_id in tag_ids {
@@ -315,7 +334,8 @@ pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Resu
 }
 
 /// Removes an article if it is still at `version`; false when it changed
-/// meanwhile or is gone.
+/// meanwhile or is gone. Its search entry goes with it (a cascade, and on
+/// SQLite a trigger on the cascaded row).
 pub fn delete(conn: &mut DbConn, id: &str, version: i32) -> Result<bool, DbError> {
     let deleted = diesel::delete(
         articles::table

@@ -3,7 +3,7 @@
 use super::{Key, ids_only, key, optional, suffixed};
 use crate::models::author::{AuthorChanges, AuthorRow};
 use crate::schema::{article_authors, authors};
-use crate::{DbConn, DbError};
+use crate::{DbConn, DbError, search};
 use diesel::prelude::*;
 
 /// Stores a new author.
@@ -78,11 +78,15 @@ pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError
         .load(conn)?)
 }
 
-/// Applies a partial update.
+/// Applies a partial update; a new name reindexes the author's articles.
 pub fn update(conn: &mut DbConn, id: &str, changes: &AuthorChanges) -> Result<(), DbError> {
     diesel::update(authors::table.find(id))
         .set(changes)
         .execute(conn)?;
+    if changes.name.is_some() {
+        let articles = search::articles_by_author(conn, id)?;
+        search::index_articles(conn, &articles)?;
+    }
     Ok(())
 }
 

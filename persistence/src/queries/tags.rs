@@ -3,7 +3,7 @@
 use super::{Key, ids_only, key, optional, suffixed};
 use crate::models::tag::{TagChanges, TagRow};
 use crate::schema::tags;
-use crate::{DbConn, DbError};
+use crate::{DbConn, DbError, search};
 use diesel::prelude::*;
 
 /// Stores a new tag.
@@ -61,15 +61,23 @@ pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError
         .load(conn)?)
 }
 
-/// Applies a partial update.
+/// Applies a partial update; a new name reindexes the tagged articles.
 pub fn update(conn: &mut DbConn, id: &str, changes: &TagChanges) -> Result<(), DbError> {
     diesel::update(tags::table.find(id))
         .set(changes)
         .execute(conn)?;
+    if changes.name.is_some() {
+        let articles = search::articles_by_tag(conn, id)?;
+        search::index_articles(conn, &articles)?;
+    }
     Ok(())
 }
 
-/// Removes a tag (and its links to articles); false when it did not exist.
+/// Removes a tag (and its links to articles, which are reindexed); false
+/// when it did not exist.
 pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
-    Ok(diesel::delete(tags::table.find(id)).execute(conn)? > 0)
+    let articles = search::articles_by_tag(conn, id)?;
+    let deleted = diesel::delete(tags::table.find(id)).execute(conn)? > 0;
+    search::index_articles(conn, &articles)?;
+    Ok(deleted)
 }
