@@ -13,6 +13,7 @@ mod health;
 mod openapi;
 mod pagination;
 mod permissions;
+mod search;
 mod seed;
 mod taxonomy;
 mod users;

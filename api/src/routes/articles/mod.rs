@@ -1,6 +1,7 @@
 //! Articles: public reads (lists and single articles), editorial writes
 //! (`write`) and the workflow actions (`workflow`).
 
+pub mod search;
 pub mod view;
 pub mod workflow;
 pub mod write;
@@ -25,7 +26,7 @@ use toasoan_persistence::queries::articles::{Found, ListQuery, Position, Visibil
 use toasoan_persistence::queries::{articles, authors, categories, tags};
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
-use view::{ArticleSummary, ArticleView, Relations, is_public};
+use view::{ArticleListItem, ArticleSummary, ArticleView, Relations, is_public};
 
 crate::endpoints![
     list_articles,
@@ -60,6 +61,16 @@ pub enum StatusFilter {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleListQuery {
+    /// Full-text search of title, sapo, body, author and tag names, with or
+    /// without diacritics (`hoc tap lam theo bac` finds `học tập làm theo
+    /// Bác`). Every word must match; `"quoted words"` match as a phrase;
+    /// the last word also matches as a prefix while it is being typed (2+
+    /// letters, no trailing space). Results are ranked: words typed with
+    /// marks that match as written first, then relevance (title > sapo >
+    /// names > body), then newest; each carries a `highlight`. 1 to 200
+    /// characters, at most 16 words. Combines with every other filter.
+    #[param(example = "học tập làm theo Bác", max_length = 200)]
+    pub q: Option<String>,
     /// Category slug or id; includes its sub-categories.
     #[param(example = "theo-guong-bac")]
     pub category: Option<String>,
@@ -133,17 +144,87 @@ fn cursor_after(summary: &ArticleSummary, by_publication: bool) -> String {
     }
 }
 
+/// Where a page starts.
+enum After {
+    /// At the top.
+    Start,
+    /// After a position of the plain list.
+    Position(Position),
+    /// After a search hit.
+    Rank(toasoan_persistence::search::Rank),
+}
+
+/// The list filters a request asks for, as the caller may see them.
+fn filters(
+    conn: &mut DbConn,
+    query: &ArticleListQuery,
+    viewer: Option<&AuthUser>,
+    now: chrono::NaiveDateTime,
+    limit: i64,
+) -> Result<ListQuery, ApiError> {
+    let visibility = match query.status {
+        None | Some(StatusFilter::Published) => Visibility::Public { now },
+        Some(StatusFilter::Scheduled) => Visibility::Scheduled { now },
+        Some(StatusFilter::Draft) => Visibility::Status("draft".into()),
+        Some(StatusFilter::InReview) => Visibility::Status("in_review".into()),
+        Some(StatusFilter::Archived) => Visibility::Status("archived".into()),
+    };
+    // Authors see only their own articles outside the public list.
+    let created_by = match (&query.status, viewer) {
+        (Some(_), Some(user)) if !user.role.at_least(Role::Editor) => Some(user.id.clone()),
+        _ => None,
+    };
+    let category_ids = match &query.category {
+        Some(key) => {
+            let all = categories::list(conn)?;
+            let root = all
+                .iter()
+                .find(|c| &c.id == key || &c.slug == key)
+                .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
+            Some(categories::subtree_ids(&all, &root.id))
+        }
+        None => None,
+    };
+    let author_id = match &query.author {
+        Some(key) => Some(
+            authors::find(conn, key)?
+                .ok_or_else(|| Code::AuthorNotFound.err("no such author"))?
+                .id,
+        ),
+        None => None,
+    };
+    let tag_id = match &query.tag {
+        Some(key) => Some(
+            tags::find(conn, key)?
+                .ok_or_else(|| Code::TagNotFound.err("no such tag"))?
+                .id,
+        ),
+        None => None,
+    };
+    Ok(ListQuery {
+        visibility,
+        category_ids,
+        author_id,
+        tag_id,
+        featured: query.featured,
+        created_by,
+        after: None,
+        limit,
+    })
+}
+
 /// Lists articles.
 ///
 /// By default what readers see, newest first, with keyset paging that
-/// costs the same at any depth.
+/// costs the same at any depth. With `q`, the matches of a full-text
+/// search, best first, each with a `highlight`.
 #[utoipa::path(get, path = "/api/v1/articles", operation_id = "list_articles", tag = "articles",
     params(ArticleListQuery),
     responses(
-        (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleSummary>,
+        (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleListItem>,
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         (status = 304, description = "Not modified"),
-        ListErrors,
+        SearchListErrors,
         (status = 401, description = "`status` asked without an access token (`token_missing`), or a token sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -164,78 +245,47 @@ pub async fn list_articles(
         query.status,
         None | Some(StatusFilter::Published | StatusFilter::Scheduled)
     );
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| position(c, by_publication))
-        .transpose()?;
+    let searched = query.q.as_deref().map(search::parse).transpose()?;
+    let after = match (&searched, query.cursor.as_deref()) {
+        (_, None) => After::Start,
+        (Some(q), Some(c)) => After::Rank(search::after(c, q)?),
+        (None, Some(c)) => After::Position(position(c, by_publication)?),
+    };
     let page = state
         .db(move |conn| {
             let now = time::now();
-            let visibility = match query.status {
-                None | Some(StatusFilter::Published) => Visibility::Public { now },
-                Some(StatusFilter::Scheduled) => Visibility::Scheduled { now },
-                Some(StatusFilter::Draft) => Visibility::Status("draft".into()),
-                Some(StatusFilter::InReview) => Visibility::Status("in_review".into()),
-                Some(StatusFilter::Archived) => Visibility::Status("archived".into()),
-            };
-            // Authors see only their own articles outside the public list.
-            let created_by = match (&query.status, &viewer) {
-                (Some(_), Some(user)) if !user.role.at_least(Role::Editor) => Some(user.id.clone()),
-                _ => None,
-            };
-            let category_ids = match &query.category {
-                Some(key) => {
-                    let all = categories::list(conn)?;
-                    let root = all
-                        .iter()
-                        .find(|c| &c.id == key || &c.slug == key)
-                        .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
-                    Some(categories::subtree_ids(&all, &root.id))
+            let mut filters = filters(conn, &query, viewer.as_ref(), now, limit)?;
+            let after = match after {
+                After::Rank(rank) => {
+                    let q = searched
+                        .as_ref()
+                        .ok_or_else(|| ApiError::bug("rank without q"))?;
+                    return search::page(conn, q, filters, Some(rank), limit, now);
                 }
-                None => None,
+                After::Start => None,
+                After::Position(position) => Some(position),
             };
-            let author_id = match &query.author {
-                Some(key) => Some(
-                    authors::find(conn, key)?
-                        .ok_or_else(|| Code::AuthorNotFound.err("no such author"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let tag_id = match &query.tag {
-                Some(key) => Some(
-                    tags::find(conn, key)?
-                        .ok_or_else(|| Code::TagNotFound.err("no such tag"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let rows = articles::list(
-                conn,
-                &ListQuery {
-                    visibility,
-                    category_ids,
-                    author_id,
-                    tag_id,
-                    featured: query.featured,
-                    created_by,
-                    after,
-                    limit: limit + 1,
-                },
-            )?;
+            if let Some(q) = &searched {
+                return search::page(conn, q, filters, None, limit, now);
+            }
+            filters.after = after;
+            filters.limit = limit + 1;
+            let rows = articles::list(conn, &filters)?;
             let metas = rows
                 .into_iter()
                 .map(ArticleMeta::try_from)
                 .collect::<Result<Vec<_>, _>>()?;
             let relations = Relations::load(conn, &metas)?;
             let now = time::from_db(now);
-            let summaries: Vec<ArticleSummary> = metas
+            let items: Vec<ArticleListItem> = metas
                 .into_iter()
-                .map(|m| relations.summary(m, now))
+                .map(|m| ArticleListItem {
+                    summary: relations.summary(m, now),
+                    highlight: None,
+                })
                 .collect();
-            Ok(Page::new(summaries, limit, |s| {
-                cursor_after(s, by_publication)
+            Ok(Page::new(items, limit, |item| {
+                cursor_after(&item.summary, by_publication)
             }))
         })
         .await?;

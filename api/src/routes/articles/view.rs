@@ -100,6 +100,22 @@ pub struct ArticleSummary {
     pub version: i32,
 }
 
+/// An article in a list; a search hit (`q`) also carries its highlight.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ArticleListItem {
+    /// Everything a list shows.
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    /// Search results only: a short passage of the sapo, body or title
+    /// around the best match, the matched words in `<mark>`. HTML-escaped:
+    /// safe to insert into a page as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(
+        example = "… nâng cao nhận thức về <mark>học</mark> <mark>tập</mark> và <mark>làm</mark> <mark>theo</mark> <mark>Bác</mark> …"
+    )]
+    pub highlight: Option<String>,
+}
+
 /// A whole article.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleView {
