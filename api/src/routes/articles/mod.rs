@@ -26,7 +26,7 @@ use toasoan_persistence::queries::articles::{Found, ListQuery, Position, Visibil
 use toasoan_persistence::queries::{articles, authors, categories, tags};
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
-use view::{ArticleListItem, ArticleSummary, ArticleView, Relations, is_public};
+use view::{ArticleSummary, ArticleView, Relations, is_public};
 
 crate::endpoints![
     list_articles,
@@ -221,7 +221,7 @@ fn filters(
 #[utoipa::path(get, path = "/api/v1/articles", operation_id = "list_articles", tag = "articles",
     params(ArticleListQuery),
     responses(
-        (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleListItem>,
+        (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleSummary>,
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         (status = 304, description = "Not modified"),
         SearchListErrors,
@@ -277,15 +277,12 @@ pub async fn list_articles(
                 .collect::<Result<Vec<_>, _>>()?;
             let relations = Relations::load(conn, &metas)?;
             let now = time::from_db(now);
-            let items: Vec<ArticleListItem> = metas
+            let summaries: Vec<ArticleSummary> = metas
                 .into_iter()
-                .map(|m| ArticleListItem {
-                    summary: relations.summary(m, now),
-                    highlight: None,
-                })
+                .map(|m| relations.summary(m, now))
                 .collect();
-            Ok(Page::new(items, limit, |item| {
-                cursor_after(&item.summary, by_publication)
+            Ok(Page::new(summaries, limit, |s| {
+                cursor_after(s, by_publication)
             }))
         })
         .await?;

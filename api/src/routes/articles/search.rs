@@ -2,7 +2,7 @@
 //! the query's problem codes, ranked pages with highlights, and cursors
 //! bound to the query that made them.
 
-use super::view::{ArticleListItem, Relations};
+use super::view::{ArticleSummary, Relations};
 use crate::error::{ApiError, Code};
 use crate::pagination::{self, Page};
 use chrono::NaiveDateTime;
@@ -82,7 +82,7 @@ pub(crate) fn page(
     after: Option<search::Rank>,
     limit: i64,
     now: NaiveDateTime,
-) -> Result<Page<ArticleListItem>, ApiError> {
+) -> Result<Page<ArticleSummary>, ApiError> {
     let filters = ListQuery {
         limit: limit + 1,
         ..filters
@@ -98,16 +98,13 @@ pub(crate) fn page(
     }
     let relations = Relations::load(conn, &metas)?;
     let now = time::from_db(now);
-    let items: Vec<(ArticleListItem, search::Rank)> = metas
+    let items: Vec<(ArticleSummary, search::Rank)> = metas
         .into_iter()
         .zip(ranks)
         .map(|(meta, rank)| {
-            let highlight = highlights.remove(&rank.id).unwrap_or_default();
-            let item = ArticleListItem {
-                summary: relations.summary(meta, now),
-                highlight: Some(highlight),
-            };
-            (item, rank)
+            let mut summary = relations.summary(meta, now);
+            summary.highlight = Some(highlights.remove(&rank.id).unwrap_or_default());
+            (summary, rank)
         })
         .collect();
     let page = Page::new(items, limit, |(_, rank)| cursor(query, rank));

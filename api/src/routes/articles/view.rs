@@ -98,17 +98,9 @@ pub struct ArticleSummary {
     pub comment_count: i32,
     /// Increases on every change; send it back as `If-Match` or `version`.
     pub version: i32,
-}
-
-/// An article in a list; a search hit (`q`) also carries its highlight.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ArticleListItem {
-    /// Everything a list shows.
-    #[serde(flatten)]
-    pub summary: ArticleSummary,
-    /// Search results only: a short passage of the sapo, body or title
-    /// around the best match, the matched words in `<mark>`. HTML-escaped:
-    /// safe to insert into a page as it is.
+    /// Search results (`q`) only: a short passage of the sapo, body or
+    /// title around the best match, the matched words in `<mark>`.
+    /// HTML-escaped: safe to insert into a page as it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(
         example = "… nâng cao nhận thức về <mark>học</mark> <mark>tập</mark> và <mark>làm</mark> <mark>theo</mark> <mark>Bác</mark> …"
@@ -214,6 +206,7 @@ impl Relations {
             updated_at: meta.updated_at,
             comment_count: meta.comment_count,
             version: meta.version,
+            highlight: None,
         }
     }
 }
