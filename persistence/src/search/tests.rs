@@ -536,3 +536,116 @@ fn hits_come_with_highlights() {
         );
     });
 }
+
+mod plan {
+    use super::*;
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use diesel::sql_types::Text;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(QueryableByName)]
+    struct PlanStep {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    struct Recorder(Arc<Mutex<Vec<(String, String)>>>);
+
+    impl Instrumentation for Recorder {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::StartQuery { query, .. } = event {
+                let text = query.to_string();
+                let (sql, binds) = text.split_once(" -- binds: ").unwrap_or((&text, ""));
+                self.0
+                    .lock()
+                    .unwrap()
+                    .push((sql.to_owned(), binds.to_owned()));
+            }
+        }
+    }
+
+    /// The plan SQLite picks for the search SQL, with its placeholders
+    /// written in as literals.
+    fn plan_of(q: &str, filters: &ListQuery) -> Vec<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::connect(dir.path().join("plan.db").to_str().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        crate::migrate(&mut conn).unwrap();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        conn.set_instrumentation(Recorder(seen.clone()));
+        search(&mut conn, &SearchQuery::parse(q).unwrap(), filters, None).unwrap();
+        let (sql, _) = seen.lock().unwrap().last().cloned().unwrap();
+        let matches = [
+            engine::fts5_exact(&SearchQuery::parse(q).unwrap()),
+            Some(engine::fts5_match(&SearchQuery::parse(q).unwrap())),
+        ];
+        // Placeholders in order: the MATCH strings first, then filters.
+        let literals: Vec<String> = matches
+            .into_iter()
+            .flatten()
+            .map(|m| format!("'{}'", m.replace('\'', "''")))
+            .collect();
+        // Every other value only needs to be some literal: '1'.
+        let mut filled = String::new();
+        let mut next = literals.into_iter();
+        let mut parts = sql.split('?').peekable();
+        while let Some(part) = parts.next() {
+            filled.push_str(part);
+            if parts.peek().is_some() {
+                filled.push_str(&next.next().unwrap_or_else(|| "'1'".into()));
+            }
+        }
+        diesel::sql_query(format!("EXPLAIN QUERY PLAN {filled}"))
+            .load::<PlanStep>(&mut *conn)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.detail)
+            .collect()
+    }
+
+    #[test]
+    fn the_full_text_index_drives_the_search_and_articles_are_looked_up_by_key() {
+        let filters = [
+            public(21),
+            ListQuery {
+                category_ids: Some(vec!["c".into(), "d".into()]),
+                featured: Some(false),
+                ..public(21)
+            },
+            ListQuery {
+                author_id: Some("a".into()),
+                tag_id: Some("t".into()),
+                ..public(21)
+            },
+            ListQuery {
+                visibility: Visibility::Status("draft".into()),
+                created_by: Some("u".into()),
+                ..public(21)
+            },
+        ];
+        for (q, filters) in ["hoc tap", "học tập"]
+            .into_iter()
+            .flat_map(|q| filters.iter().map(move |f| (q, f)))
+        {
+            let plan = plan_of(q, filters);
+            // The outermost loop is the full-text index; every other table
+            // is looked up by key, once per hit.
+            assert!(
+                plan[0].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
+                "{plan:?}"
+            );
+            assert!(
+                plan[1..]
+                    .iter()
+                    .all(|s| !s.starts_with("SCAN") || s.contains("VIRTUAL TABLE")),
+                "{plan:?}"
+            );
+            assert!(
+                plan.iter()
+                    .any(|s| s
+                        .starts_with("SEARCH a USING INDEX sqlite_autoindex_articles_1 (id=?)")),
+                "{plan:?}"
+            );
+        }
+    }
+}
