@@ -575,24 +575,24 @@ mod plan {
         conn.set_instrumentation(Recorder(seen.clone()));
         search(&mut conn, &SearchQuery::parse(q).unwrap(), filters, None).unwrap();
         let (sql, _) = seen.lock().unwrap().last().cloned().unwrap();
-        let matches = [
-            engine::fts5_exact(&SearchQuery::parse(q).unwrap()),
-            Some(engine::fts5_match(&SearchQuery::parse(q).unwrap())),
-        ];
-        // Placeholders in order: the MATCH strings first, then filters.
-        let literals: Vec<String> = matches
+        let query = SearchQuery::parse(q).unwrap();
+        let mut matches = [Some(engine::fts5_match(&query)), engine::fts5_exact(&query)]
             .into_iter()
             .flatten()
-            .map(|m| format!("'{}'", m.replace('\'', "''")))
-            .collect();
-        // Every other value only needs to be some literal: '1'.
+            .map(|m| format!("'{}'", m.replace('\'', "''")));
+        // A MATCH placeholder gets its expression, in order; any other
+        // value only needs to be some literal: '1'.
         let mut filled = String::new();
-        let mut next = literals.into_iter();
         let mut parts = sql.split('?').peekable();
         while let Some(part) = parts.next() {
             filled.push_str(part);
             if parts.peek().is_some() {
-                filled.push_str(&next.next().unwrap_or_else(|| "'1'".into()));
+                let value = if part.ends_with("MATCH ") {
+                    matches.next().unwrap()
+                } else {
+                    "'1'".to_owned()
+                };
+                filled.push_str(&value);
             }
         }
         diesel::sql_query(format!("EXPLAIN QUERY PLAN {filled}"))
@@ -628,16 +628,24 @@ mod plan {
             .flat_map(|q| filters.iter().map(move |f| (q, f)))
         {
             let plan = plan_of(q, filters);
-            // The outermost loop is the full-text index; every other table
-            // is looked up by key, once per hit.
+            // The window of newest matches comes off the full-text index in
+            // rowid order (no sort of all matches), each article looked up
+            // by key; only the window (`hits`) is sorted by rank.
+            assert_eq!(plan[0], "MATERIALIZE hits", "{plan:?}");
             assert!(
-                plan[0].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
+                plan[1].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
+                "{plan:?}"
+            );
+            let window = plan.iter().position(|s| s == "SCAN hits").unwrap();
+            assert!(
+                plan[..window].iter().all(|s| !s.contains("TEMP B-TREE")),
                 "{plan:?}"
             );
             assert!(
-                plan[1..]
-                    .iter()
-                    .all(|s| !s.starts_with("SCAN") || s.contains("VIRTUAL TABLE")),
+                plan.iter().all(|s| !s.starts_with("SCAN")
+                    || s.contains("VIRTUAL TABLE")
+                    || s == "SCAN hits"
+                    || s == "SCAN exact"),
                 "{plan:?}"
             );
             assert!(
