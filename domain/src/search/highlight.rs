@@ -20,7 +20,24 @@ struct Word {
 
 /// Which of the query's terms a word of the text matches.
 fn matches(terms: &[(String, bool)], word: &str) -> u32 {
-    let tokens = fold_word(word);
+    // Most words are ASCII or Vietnamese: fold them char by char, without
+    // the allocations of `fold_word` (NFC is done once per source).
+    let tokens = if word
+        .chars()
+        .all(|c| c.is_ascii() || deunicode::deunicode_char(c).is_some_and(|a| a.len() == 1))
+    {
+        let mut folded = String::with_capacity(word.len());
+        for c in word.chars() {
+            if c.is_ascii() {
+                folded.push(c.to_ascii_lowercase());
+            } else if let Some(a) = deunicode::deunicode_char(c) {
+                folded.extend(a.chars().map(|x| x.to_ascii_lowercase()));
+            }
+        }
+        vec![folded]
+    } else {
+        fold_word(word)
+    };
     let mut bits = 0;
     for (i, (term, prefix)) in terms.iter().enumerate().take(32) {
         let hit = tokens

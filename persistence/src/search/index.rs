@@ -154,6 +154,13 @@ pub fn reindex_all(conn: &mut DbConn, progress: &mut dyn FnMut(u64, u64)) -> Res
         done += ids.len() as u64;
         progress(done, total.max(done));
     }
+    if !matches!(conn, DbConn::Pg(_)) {
+        // One segment per term: the newest matches are read without
+        // merging the many small segments batch writes leave behind.
+        let mut optimize = Sql::for_conn(conn);
+        optimize.push("INSERT INTO article_search (article_search) VALUES ('optimize')");
+        optimize.execute(conn)?;
+    }
     Ok(done)
 }
 
