@@ -14,6 +14,7 @@ mod health;
 mod openapi;
 mod pagination;
 mod permissions;
+mod search;
 mod seed;
 mod taxonomy;
 mod users;

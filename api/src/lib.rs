@@ -1,6 +1,6 @@
 //! The HTTP face of Toà soạn: actix-web routes, request extractors, auth,
 //! problem+json errors, pagination, caching headers and the OpenAPI
-//! document, plus start-up and the `seed` command. Storage goes through
+//! document, plus start-up and the `seed` and `reindex` commands. Storage goes through
 //! `toasoan-persistence`; rules come from `toasoan-domain`. No SQL here.
 //!
 //! Imports point one way: `main` → `startup`/`app` → `routes` →
@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod published;
 pub mod readership;
+pub mod reindex;
 pub mod responses;
 pub mod router;
 pub mod routes;

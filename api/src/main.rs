@@ -1,10 +1,11 @@
 //! The `toasoan` command: `serve` (default), `migrate`, `user create`,
-//! `seed`, and `openapi` (prints the document committed as openapi.yaml).
+//! `seed`, `reindex` (rebuilds the search index), and `openapi` (prints the
+//! document committed as openapi.yaml).
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use toasoan_api::config::Config;
-use toasoan_api::{openapi, seed, startup};
+use toasoan_api::{openapi, reindex, seed, startup};
 use toasoan_domain::user::Role;
 
 #[derive(Parser)]
@@ -35,6 +36,8 @@ enum Command {
         #[arg(long, default_value_t = 1000)]
         articles: usize,
     },
+    /// Rebuild the search index from the articles (after an upgrade or to repair it).
+    Reindex,
     /// Print the OpenAPI document as YAML.
     Openapi,
 }
@@ -106,6 +109,10 @@ async fn main() -> ExitCode {
             .map_err(|e| e.to_string())
             .and_then(|pool| seed::run(&pool, articles).map_err(|e| e.to_string()))
             .map(|report| println!("{report}")),
+        Command::Reindex => startup::open_database(&config)
+            .map_err(|e| e.to_string())
+            .and_then(|pool| reindex::run(&pool).map_err(|e| e.to_string()))
+            .map(|done| println!("reindexed {done} articles")),
         Command::Openapi => Ok(()),
     };
     match result {

@@ -84,6 +84,14 @@ response_set! {
 }
 
 response_set! {
+    /// The article list, which also searches (`q`).
+    SearchListErrors {
+        /// `limit` outside 1 to 100 (`invalid_limit`), a `cursor` this list or search did not give out (`invalid_cursor`), an unknown or mistyped parameter (`invalid_query`), or a search query `q` that is empty (`search_query_empty`), over 200 characters (`search_query_too_long`), with control characters (`search_query_invalid_characters`), with an unclosed quote (`search_query_unbalanced_quotes`), without any word (`search_query_no_words`) or with more than 16 words (`search_query_too_many_words`).
+        BadRequest = 400,
+    }
+}
+
+response_set! {
     /// An operation with a JSON request body.
     JsonBody {
         /// The body is not valid JSON (`malformed_json`).

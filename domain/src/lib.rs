@@ -1,6 +1,6 @@
 //! The newsroom's plain types and rules: articles and their body blocks,
 //! authors, categories, tags, comments, images, accounts and roles, slugs and
-//! Vietnamese text handling. Nothing here does IO: no diesel, no actix, no
+//! Vietnamese text handling and search rules. Nothing here does IO: no diesel, no actix, no
 //! clock reads beyond what callers pass in. Values with rules are newtypes
 //! whose `parse` is the only way in, so an invalid value cannot exist.
 
@@ -12,6 +12,7 @@ pub mod comment;
 pub mod error;
 pub mod image;
 pub mod number;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod tag;

@@ -6,9 +6,11 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 
-/// A trimmed plain-text field of bounded length (in characters).
+/// A trimmed plain-text field of bounded length (in characters), in
+/// Unicode NFC so text typed with combining marks is stored like the rest.
 pub fn plain(field: &str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
-    let text = raw.trim();
+    let normalized: String = raw.trim().nfc().collect();
+    let text = normalized.as_str();
     let len = text.chars().count();
     if len < min {
         let message = if min == 1 {
@@ -66,8 +68,10 @@ static INLINE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Sanitizes inline rich text to the allowed subset (`b strong i em a[href] br`);
 /// everything else is dropped or escaped, so the result is safe to embed.
+/// The text is stored in Unicode NFC.
 pub fn sanitize_inline(raw: &str) -> String {
-    INLINE.clean(raw.trim()).to_string()
+    let normalized: String = raw.trim().nfc().collect();
+    INLINE.clean(&normalized).to_string()
 }
 
 /// Escapes text for HTML element content and attribute values.
@@ -177,6 +181,13 @@ mod tests {
         let mut words = vec!["bạc", "bác", "bắc", "bác", "bac", "bà"];
         words.sort_by_key(|n| vietnamese_sort_key(n));
         assert_eq!(words, vec!["bà", "bac", "bác", "bác", "bạc", "bắc"]);
+    }
+
+    #[test]
+    fn text_is_stored_in_nfc() {
+        let combining = "Ba\u{301}c Ho\u{302}\u{300}";
+        assert_eq!(plain("title", combining, 1, 10).unwrap(), "Bác Hồ");
+        assert_eq!(sanitize_inline(combining), "Bác Hồ");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod error;
 pub mod models;
 pub mod queries;
 pub mod schema;
+pub mod search;
 pub mod time;
 
 pub use conn::{

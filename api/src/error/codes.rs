@@ -51,6 +51,18 @@ registry! {
     InvalidLimit = (400, "invalid_limit"),
     /// `cursor` is not one this list gave out.
     InvalidCursor = (400, "invalid_cursor"),
+    /// The search query `q` is empty or only whitespace.
+    SearchQueryEmpty = (400, "search_query_empty"),
+    /// The search query `q` is longer than 200 characters.
+    SearchQueryTooLong = (400, "search_query_too_long"),
+    /// The search query `q` contains control characters.
+    SearchQueryInvalidCharacters = (400, "search_query_invalid_characters"),
+    /// The search query `q` opens a quoted phrase and does not close it.
+    SearchQueryUnbalancedQuotes = (400, "search_query_unbalanced_quotes"),
+    /// The search query `q` has no word to look for, only punctuation or operators.
+    SearchQueryNoWords = (400, "search_query_no_words"),
+    /// The search query `q` has more than 16 words.
+    SearchQueryTooManyWords = (400, "search_query_too_many_words"),
     /// `If-Match` is not an ETag this API sent.
     InvalidIfMatch = (400, "invalid_if_match"),
     /// `If-Match` and the body's `version` name different versions.

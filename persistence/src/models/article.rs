@@ -99,7 +99,7 @@ impl NewArticle {
 }
 
 /// An article as a list shows it: no body, no rendered HTML.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = articles)]
 pub struct ArticleSummaryRow {
     pub id: String,

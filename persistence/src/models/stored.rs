@@ -59,14 +59,22 @@ macro_rules! to_text {
 
 to_text!(MultiBackend, diesel::sqlite::Sqlite, diesel::pg::Pg);
 
-impl<T: StoredText> FromSql<Text, MultiBackend> for Stored<T> {
-    fn from_sql(
-        bytes: <MultiBackend as diesel::backend::Backend>::RawValue<'_>,
-    ) -> deserialize::Result<Self> {
-        let raw = <String as FromSql<Text, MultiBackend>>::from_sql(bytes)?;
-        Ok(Stored(T::read(&raw)?))
-    }
+// Reads come through the connection enum, and through each backend for
+// the per-backend queries (search) that run on the inner connection.
+macro_rules! from_text {
+    ($($backend:ty),*) => {$(
+        impl<T: StoredText> FromSql<Text, $backend> for Stored<T> {
+            fn from_sql(
+                bytes: <$backend as diesel::backend::Backend>::RawValue<'_>,
+            ) -> deserialize::Result<Self> {
+                let raw = <String as FromSql<Text, $backend>>::from_sql(bytes)?;
+                Ok(Stored(T::read(&raw)?))
+            }
+        }
+    )*};
 }
+
+from_text!(MultiBackend, diesel::sqlite::Sqlite, diesel::pg::Pg);
 
 impl From<Status> for Stored<Status> {
     fn from(status: Status) -> Self {

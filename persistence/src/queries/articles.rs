@@ -9,7 +9,7 @@ use crate::models::tag::TagRow;
 use crate::schema::{
     article_authors, article_slug_redirects, article_tags, articles, authors, tags,
 };
-use crate::{DbConn, DbError};
+use crate::{DbConn, DbError, search};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use toasoan_domain::article::Status;
@@ -234,15 +234,16 @@ pub fn insert(conn: &mut DbConn, new: &NewArticle) -> Result<(), DbError> {
     diesel::insert_into(articles::table)
         .values(new.clone())
         .execute(conn)?;
-    set_authors(conn, &new.id, &new.authors)?;
-    set_tags(conn, &new.id, &new.tags)?;
-    Ok(())
+    replace_authors(conn, &new.id, &new.authors)?;
+    replace_tags(conn, &new.id, &new.tags)?;
+    search::index_article(conn, &new.id)
 }
 
 /// Applies `changes` (byline and tags included) if the article is still at
 /// `expected_version`; returns false when someone else changed it first
 /// (or it is gone), and then changes nothing. A new slug keeps the old one
-/// answering, as a redirect.
+/// answering, as a redirect; a change of searchable text (title, sapo,
+/// body, byline, tags) reindexes the article in the same transaction.
 pub fn update(
     conn: &mut DbConn,
     id: &str,
@@ -275,10 +276,18 @@ pub fn update(
         remember_old_slug(conn, &old, id)?;
     }
     if let Some(ids) = &changes.authors {
-        set_authors(conn, id, ids)?;
+        replace_authors(conn, id, ids)?;
     }
     if let Some(ids) = &changes.tags {
-        set_tags(conn, id, ids)?;
+        replace_tags(conn, id, ids)?;
+    }
+    let text_changed = changes.title.is_some()
+        || changes.sapo.is_some()
+        || changes.body.is_some()
+        || changes.authors.is_some()
+        || changes.tags.is_some();
+    if text_changed {
+        search::index_article(conn, id)?;
     }
     Ok(true)
 }
@@ -305,8 +314,17 @@ pub fn forget_old_slug(conn: &mut DbConn, slug: &str) -> Result<(), DbError> {
     Ok(())
 }
 
-/// Replaces the byline, keeping the given order.
+/// Replaces the byline, keeping the given order, and reindexes the article.
 pub fn set_authors(
+    conn: &mut DbConn,
+    article_id: &str,
+    author_ids: &[String],
+) -> Result<(), DbError> {
+    replace_authors(conn, article_id, author_ids)?;
+    search::index_article(conn, article_id)
+}
+
+fn replace_authors(
     conn: &mut DbConn,
     article_id: &str,
     author_ids: &[String],
@@ -325,8 +343,13 @@ pub fn set_authors(
     Ok(())
 }
 
-/// Replaces the tags.
+/// Replaces the tags and reindexes the article.
 pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Result<(), DbError> {
+    replace_tags(conn, article_id, tag_ids)?;
+    search::index_article(conn, article_id)
+}
+
+fn replace_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Result<(), DbError> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id)))
         .execute(conn)?;
     for tag_id in tag_ids {
@@ -341,7 +364,8 @@ pub fn set_tags(conn: &mut DbConn, article_id: &str, tag_ids: &[String]) -> Resu
 }
 
 /// Removes an article if it is still at `version`; false when it changed
-/// meanwhile or is gone.
+/// meanwhile or is gone. Its search entry goes with it (a cascade, and on
+/// SQLite a trigger on the cascaded row).
 pub fn delete(conn: &mut DbConn, id: &str, version: i32) -> Result<bool, DbError> {
     let deleted = diesel::delete(
         articles::table

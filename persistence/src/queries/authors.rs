@@ -5,10 +5,15 @@ use super::optional;
 use super::slugged::{alphabetical, slugged};
 use crate::models::author::{AuthorChanges, AuthorRow};
 use crate::schema::{article_authors, authors};
-use crate::{DbConn, DbError};
+use crate::{DbConn, DbError, search};
 use diesel::prelude::*;
 
-slugged!(authors, AuthorRow, AuthorChanges);
+slugged!(
+    authors,
+    AuthorRow,
+    AuthorChanges,
+    search::articles_by_author
+);
 alphabetical!(authors, AuthorRow);
 
 /// The author linked to an account, if any.

@@ -5,6 +5,9 @@
 
 use crate::{DbConn, DbError};
 
+/// The ids of the articles whose search documents carry a row's name.
+pub type Indexed = fn(&mut DbConn, &str) -> Result<Vec<String>, DbError>;
+
 /// A named resource with a unique slug, addressable by id or slug.
 pub trait Slugged: Sized + Send + 'static {
     /// Its partial update.
@@ -47,6 +50,11 @@ pub trait Alphabetical: Slugged {
 /// and keeps the plain functions (`authors::find`, ...) other modules call.
 macro_rules! slugged {
     ($table:ident, $row:ty, $changes:ty) => {
+        $crate::queries::slugged::slugged!($table, $row, $changes, |_, _| Ok(Vec::new()));
+    };
+    // `$indexed` names the articles whose search documents carry this row's
+    // name: they are reindexed when it is renamed or deleted.
+    ($table:ident, $row:ty, $changes:ty, $indexed:expr) => {
         impl $crate::queries::slugged::Slugged for $row {
             type Changes = $changes;
 
@@ -114,11 +122,20 @@ macro_rules! slugged {
                 diesel::update($table::table.find(id))
                     .set(changes)
                     .execute(conn)?;
+                if changes.name.is_some() {
+                    let indexed: $crate::queries::slugged::Indexed = $indexed;
+                    let articles = indexed(conn, id)?;
+                    $crate::search::index_articles(conn, &articles)?;
+                }
                 Ok(())
             }
 
             fn delete(conn: &mut $crate::DbConn, id: &str) -> Result<bool, $crate::DbError> {
-                Ok(diesel::delete($table::table.find(id)).execute(conn)? > 0)
+                let indexed: $crate::queries::slugged::Indexed = $indexed;
+                let articles = indexed(conn, id)?;
+                let deleted = diesel::delete($table::table.find(id)).execute(conn)? > 0;
+                $crate::search::index_articles(conn, &articles)?;
+                Ok(deleted)
             }
         }
 

@@ -4,10 +4,10 @@
 use super::slugged::{alphabetical, slugged};
 use crate::models::tag::{TagChanges, TagRow};
 use crate::schema::tags;
-use crate::{DbConn, DbError};
+use crate::{DbConn, DbError, search};
 use diesel::prelude::*;
 
-slugged!(tags, TagRow, TagChanges);
+slugged!(tags, TagRow, TagChanges, search::articles_by_tag);
 alphabetical!(tags, TagRow);
 
 /// Many tags by ids or slugs in one query, whatever their number: one

@@ -35,6 +35,17 @@ pub enum StatusFilter {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleListQuery {
+    /// Full-text search of title, sapo, body, author and tag names, with or
+    /// without diacritics (`hoc tap lam theo bac` finds `học tập làm theo
+    /// Bác`). Every word must match; `"quoted words"` match as a phrase;
+    /// the last word also matches as a prefix while it is being typed (2+
+    /// letters, no trailing space). Results are ranked: words typed with
+    /// marks that match as written first, then relevance (title > sapo >
+    /// names > body), then newest, among the newest 1 000 matching
+    /// articles; each carries a `highlight`. 1 to 200 characters, at most
+    /// 16 words. Combines with every other filter.
+    #[param(example = "học tập làm theo Bác", max_length = 200)]
+    pub q: Option<String>,
     /// Category slug or id; includes its sub-categories.
     #[param(example = "theo-guong-bac")]
     pub category: Option<String>,

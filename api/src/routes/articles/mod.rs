@@ -6,6 +6,7 @@
 pub mod access;
 pub mod filters;
 pub mod input;
+pub mod search;
 pub mod view;
 pub mod workflow;
 pub mod write;
@@ -94,17 +95,28 @@ fn cursor_after(summary: &ArticleSummary, by_publication: bool) -> String {
     }
 }
 
+/// Where a page starts.
+enum After {
+    /// At the top.
+    Start,
+    /// After a position of the plain list.
+    Position(Position),
+    /// After a search hit.
+    Rank(toasoan_persistence::search::Rank),
+}
+
 /// Lists articles.
 ///
 /// By default what readers see, newest first, with keyset paging that
-/// costs the same at any depth.
+/// costs the same at any depth. With `q`, the matches of a full-text
+/// search, best first, each with a `highlight`.
 #[utoipa::path(get, path = "/api/v1/articles", operation_id = "list_articles", tag = "articles",
     params(ArticleListQuery),
     responses(
         (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleSummary>,
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         NotModified,
-        ListErrors,
+        SearchListErrors,
         (status = 401, description = "`status` asked without an access token (`token_missing`), or a token sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -122,15 +134,33 @@ pub async fn list_articles(
     let staff = viewer.is_staff();
     let viewer = viewer.0;
     let by_publication = query.by_publication();
-    let after = query
-        .cursor
-        .as_deref()
-        .map(|c| position(c, by_publication))
-        .transpose()?;
+    let searched = query.q.as_deref().map(search::parse).transpose()?;
+    let after = match (&searched, query.cursor.as_deref()) {
+        (_, None) => After::Start,
+        (Some(q), Some(c)) => After::Rank(search::after(c, q)?),
+        (None, Some(c)) => After::Position(position(c, by_publication)?),
+    };
     let page = state
         .db(move |conn| {
             let now = time::now();
             let filters = filters::resolve(conn, &query, viewer.as_ref(), now)?;
+            let after = match (after, &searched) {
+                (After::Rank(rank), Some(q)) => {
+                    return search::page(
+                        conn,
+                        q,
+                        filters.page(None, limit),
+                        Some(rank),
+                        limit,
+                        now,
+                    );
+                }
+                (_, Some(q)) => {
+                    return search::page(conn, q, filters.page(None, limit), None, limit, now);
+                }
+                (After::Position(position), None) => Some(position),
+                (_, None) => None,
+            };
             let rows = articles::list(conn, &filters.page(after, limit + 1))?;
             let summaries = view::summaries(conn, rows, time::from_db(now))?;
             Ok(Page::new(summaries, limit, |s| {

@@ -100,6 +100,14 @@ pub struct ArticleSummary {
     pub comment_count: i32,
     /// Increases on every change; send it back as `If-Match` or `version`.
     pub version: i32,
+    /// Search results (`q`) only: a short passage of the sapo, body or
+    /// title around the best match, the matched words in `<mark>`.
+    /// HTML-escaped: safe to insert into a page as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(
+        example = "… nâng cao nhận thức về <mark>học</mark> <mark>tập</mark> và <mark>làm</mark> <mark>theo</mark> <mark>Bác</mark> …"
+    )]
+    pub highlight: Option<String>,
 }
 
 /// A whole article.
@@ -200,6 +208,7 @@ impl Relations {
             updated_at: meta.updated_at,
             comment_count: meta.comment_count,
             version: meta.version,
+            highlight: None,
         }
     }
 }

@@ -1,0 +1,3 @@
+DROP TRIGGER article_search_docs_delete;
+DROP TABLE article_search;
+DROP TABLE article_search_docs;

@@ -1,0 +1,127 @@
+//! A parsed query written in each engine's own query language. Every term
+//! is quoted, so nothing a reader typed is ever read as an operator; terms
+//! hold only letters, digits and marks anyway (the parser keeps nothing else).
+
+use toasoan_domain::search::SearchQuery;
+
+/// FTS5 string literal: `"..."` with inner quotes doubled.
+fn fts5_quote(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
+
+/// tsquery lexeme: `'...'` with quotes and backslashes escaped.
+fn ts_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+/// The FTS5 expression over the folded columns: every group must match;
+/// a phrase as a phrase; the last word also as a prefix.
+pub(crate) fn fts5_match(query: &SearchQuery) -> String {
+    let mut terms = query.terms();
+    let groups: Vec<String> = query
+        .groups()
+        .iter()
+        .map(|group| {
+            let words: Vec<(String, bool)> = terms
+                .by_ref()
+                .take(group.terms.len())
+                .map(|(t, prefix)| (t.folded.clone(), prefix))
+                .collect();
+            let phrase = words
+                .iter()
+                .map(|(w, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let prefix = words.last().is_some_and(|(_, p)| *p);
+            format!("{}{}", fts5_quote(&phrase), if prefix { "*" } else { "" })
+        })
+        .collect();
+    format!("{{title sapo body names}} : ({})", groups.join(" AND "))
+}
+
+/// The FTS5 expression that earns the exact-mark bonus: every word typed
+/// with marks, as written, in the `exact` column. `None` without marks.
+pub(crate) fn fts5_exact(query: &SearchQuery) -> Option<String> {
+    let marked = query.marked_terms();
+    if marked.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = marked
+        .iter()
+        .map(|(w, prefix)| format!("{}{}", fts5_quote(w), if *prefix { "*" } else { "" }))
+        .collect();
+    Some(format!("{{exact}} : ({})", words.join(" AND ")))
+}
+
+/// The tsquery over the folded document, same rules as `fts5_match`.
+pub(crate) fn tsquery(query: &SearchQuery) -> String {
+    let mut terms = query.terms();
+    let groups: Vec<String> = query
+        .groups()
+        .iter()
+        .map(|group| {
+            let words: Vec<String> = terms
+                .by_ref()
+                .take(group.terms.len())
+                .map(|(t, prefix)| {
+                    format!("{}{}", ts_quote(&t.folded), if prefix { ":*" } else { "" })
+                })
+                .collect();
+            if words.len() == 1 {
+                words.join("")
+            } else {
+                format!("({})", words.join(" <-> "))
+            }
+        })
+        .collect();
+    groups.join(" & ")
+}
+
+/// The tsquery that earns the exact-mark bonus; `None` without marks.
+pub(crate) fn tsquery_exact(query: &SearchQuery) -> Option<String> {
+    let marked = query.marked_terms();
+    if marked.is_empty() {
+        return None;
+    }
+    let words: Vec<String> = marked
+        .iter()
+        .map(|(w, prefix)| format!("{}{}", ts_quote(w), if *prefix { ":*" } else { "" }))
+        .collect();
+    Some(words.join(" & "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(raw: &str) -> SearchQuery {
+        SearchQuery::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn fts5_expressions_quote_every_term() {
+        assert_eq!(
+            fts5_match(&q("\"học tập\" làm th")),
+            "{title sapo body names} : (\"hoc tap\" AND \"lam\" AND \"th\"*)"
+        );
+        assert_eq!(
+            fts5_exact(&q("\"học tập\" làm th")).as_deref(),
+            Some("{exact} : (\"học\" AND \"tập\" AND \"làm\")")
+        );
+        assert_eq!(fts5_exact(&q("hoc tap")), None);
+        assert_eq!(
+            fts5_match(&q("' OR 1=1 -- NEAR(")),
+            "{title sapo body names} : (\"or\" AND \"1\" AND \"1\" AND \"near\")"
+        );
+    }
+
+    #[test]
+    fn tsqueries_quote_every_term() {
+        assert_eq!(
+            tsquery(&q("\"học tập\" làm th")),
+            "('hoc' <-> 'tap') & 'lam' & 'th':*"
+        );
+        assert_eq!(tsquery_exact(&q("Bạc")).as_deref(), Some("'bạc':*"));
+        assert_eq!(tsquery_exact(&q("bac")), None);
+    }
+}
