@@ -1,0 +1,368 @@
+//! Comments: posting, moderation that keeps `articles.comment_count`
+//! exact, threaded public pages and moderation queues.
+//!
+//! Every write here runs in `conn.transaction`, a savepoint inside the
+//! caller's `write_tx` (which it should be, so SQLite takes the write lock
+//! up front).
+
+use super::{Key, key, optional};
+use crate::models::comment::{CommentEdit, CommentRow, PublicCommentRow};
+use crate::schema::{articles, comments};
+use crate::{DbConn, DbError};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use toasoan_domain::article::Status;
+use toasoan_domain::comment::{CommentMode, CommentStatus};
+
+/// What posting a comment needs to know about its article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentTarget {
+    /// The article's id.
+    pub id: String,
+    /// Its workflow status.
+    pub status: Status,
+    /// When it is (or was) due.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Whether it takes and shows comments.
+    pub mode: CommentMode,
+}
+
+impl CommentTarget {
+    /// True when readers can see the article at `now`.
+    pub fn is_public(&self, now: DateTime<Utc>) -> bool {
+        self.status == Status::Published && self.published_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// An article by id or slug, with what commenting needs (no body read).
+pub fn target(conn: &mut DbConn, raw_key: &str) -> Result<Option<CommentTarget>, DbError> {
+    let query = articles::table
+        .select((
+            articles::id,
+            articles::status,
+            articles::published_at,
+            articles::comment_mode,
+        ))
+        .into_boxed();
+    let query = match key(raw_key) {
+        Some(Key::Id(id)) => query.filter(articles::id.eq(id)),
+        Some(Key::Slug(slug)) => query.filter(articles::slug.eq(slug)),
+        None => return Ok(None),
+    };
+    let found: Option<(String, String, Option<NaiveDateTime>, String)> =
+        optional(query.first(conn))?;
+    found
+        .map(|(id, status, published_at, mode)| {
+            Ok(CommentTarget {
+                id,
+                status: Status::parse(&status).map_err(crate::models::corrupt)?,
+                published_at: published_at.map(crate::time::from_db),
+                mode: CommentMode::parse(&mode).map_err(crate::models::corrupt)?,
+            })
+        })
+        .transpose()
+}
+
+/// Sets an article's comment mode; false when there is no such article.
+pub fn set_mode(conn: &mut DbConn, article_id: &str, mode: CommentMode) -> Result<bool, DbError> {
+    let updated = diesel::update(articles::table.find(article_id))
+        .set(articles::comment_mode.eq(mode.as_str()))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// A comment by id, everything included (for staff).
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<CommentRow>, DbError> {
+    optional(
+        comments::table
+            .find(id)
+            .select(CommentRow::as_select())
+            .first(conn),
+    )
+}
+
+/// True when the same text (by fingerprint) was posted since `since` on
+/// this article, or from this address anywhere.
+pub fn is_duplicate(
+    conn: &mut DbConn,
+    body_hash: &str,
+    article_id: &str,
+    ip_hash: Option<&str>,
+    since: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let mut query = comments::table
+        .filter(comments::body_hash.eq(body_hash))
+        .filter(comments::created_at.gt(since))
+        .select(comments::id)
+        .into_boxed();
+    let here = comments::article_id.eq(article_id.to_owned());
+    query = match ip_hash {
+        Some(ip) => query.filter(here.or(comments::ip_hash.eq(ip.to_owned()))),
+        None => query.filter(here),
+    };
+    let found: Option<String> = optional(query.first(conn))?;
+    Ok(found.is_some())
+}
+
+fn bump(conn: &mut DbConn, article_id: &str, delta: i32) -> Result<(), DbError> {
+    if delta != 0 {
+        diesel::update(articles::table.find(article_id))
+            .set(articles::comment_count.eq(articles::comment_count + delta))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Stores a comment; an approved one raises the article's count in the
+/// same transaction.
+pub fn insert(conn: &mut DbConn, row: &CommentRow) -> Result<(), DbError> {
+    let approved = row.status == CommentStatus::Approved.as_str();
+    conn.transaction(|conn| {
+        diesel::insert_into(comments::table)
+            .values(row)
+            .execute(conn)?;
+        bump(conn, &row.article_id, i32::from(approved))
+    })
+}
+
+/// The result of a status change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved {
+    /// The status before.
+    pub from: CommentStatus,
+    /// True when this call changed it (false: it already had that status).
+    pub changed: bool,
+}
+
+/// Moves a comment to `to` and adjusts the count by exactly what changed.
+/// The update is conditional on the status just read, so of two
+/// concurrent approvals one changes the row and the other finds it
+/// approved already: the count moves once. `None` when there is no such comment.
+pub fn set_status(
+    conn: &mut DbConn,
+    id: &str,
+    to: CommentStatus,
+    by: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Option<Moved>, DbError> {
+    conn.transaction(|conn| {
+        // Each lost race means another writer committed a change; a few
+        // rounds settle it.
+        for _ in 0..8 {
+            let current: Option<(String, String)> = optional(
+                comments::table
+                    .find(id)
+                    .select((comments::status, comments::article_id))
+                    .first(conn),
+            )?;
+            let Some((stored, article_id)) = current else {
+                return Ok(None);
+            };
+            let from = CommentStatus::parse(&stored).map_err(crate::models::corrupt)?;
+            if from == to {
+                return Ok(Some(Moved {
+                    from,
+                    changed: false,
+                }));
+            }
+            let updated = diesel::update(
+                comments::table
+                    .find(id)
+                    .filter(comments::status.eq(from.as_str())),
+            )
+            .set((
+                comments::status.eq(to.as_str()),
+                comments::moderated_at.eq(Some(now)),
+                comments::moderated_by.eq(by),
+                comments::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+            if updated == 1 {
+                bump(conn, &article_id, from.count_delta(to))?;
+                return Ok(Some(Moved {
+                    from,
+                    changed: true,
+                }));
+            }
+        }
+        Err(DbError::Backend(format!(
+            "comment {id} kept changing under a status update"
+        )))
+    })
+}
+
+/// Moves many comments to `to` in one transaction; each id gets the
+/// outcome `set_status` would give it alone.
+pub fn set_status_many(
+    conn: &mut DbConn,
+    ids: &[String],
+    to: CommentStatus,
+    by: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Vec<(String, Option<Moved>)>, DbError> {
+    conn.transaction(|conn| {
+        ids.iter()
+            .map(|id| Ok((id.clone(), set_status(conn, id, to, by, now)?)))
+            .collect()
+    })
+}
+
+/// Corrects a comment's name or text; false when there is no such comment.
+pub fn edit(conn: &mut DbConn, id: &str, edit: &CommentEdit) -> Result<bool, DbError> {
+    let updated = diesel::update(comments::table.find(id))
+        .set(edit)
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Deletes a comment and its replies, lowering the count by the approved
+/// ones among them. Returns how many were deleted (0: no such comment).
+pub fn delete(conn: &mut DbConn, id: &str) -> Result<usize, DbError> {
+    conn.transaction(|conn| {
+        let Some(article_id) = optional(
+            comments::table
+                .find(id)
+                .select(comments::article_id)
+                .first::<String>(conn),
+        )?
+        else {
+            return Ok(0);
+        };
+        let mut subtree = vec![id.to_owned()];
+        let mut frontier = subtree.clone();
+        while !frontier.is_empty() {
+            frontier = comments::table
+                .filter(comments::parent_id.eq_any(&frontier))
+                .select(comments::id)
+                .load(conn)?;
+            subtree.extend(frontier.iter().cloned());
+        }
+        let approved: i64 = comments::table
+            .filter(comments::id.eq_any(&subtree))
+            .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+            .count()
+            .get_result(conn)?;
+        // Counted from the subtree: SQLite does not report rows that a
+        // foreign-key cascade removed.
+        diesel::delete(comments::table.filter(comments::id.eq_any(&subtree))).execute(conn)?;
+        bump(
+            conn,
+            &article_id,
+            -i32::try_from(approved).unwrap_or(i32::MAX),
+        )?;
+        Ok(subtree.len())
+    })
+}
+
+/// Which end of the conversation a page starts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Oldest threads first.
+    Oldest,
+    /// Newest threads first.
+    Newest,
+}
+
+/// An approved comment with its approved replies, in arrival order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thread {
+    /// The comment.
+    pub comment: PublicCommentRow,
+    /// Replies to it.
+    pub replies: Vec<Thread>,
+}
+
+/// One page of an article's approved threads: `limit` top-level comments
+/// after `after` (a top-level comment id) in `order`, and all their
+/// approved replies: two queries, whatever the page size.
+pub fn threads(
+    conn: &mut DbConn,
+    article_id: &str,
+    order: Order,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<Thread>, DbError> {
+    let mut query = comments::table
+        .filter(comments::article_id.eq(article_id))
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::depth.eq(1))
+        .select(PublicCommentRow::as_select())
+        .into_boxed();
+    query = match (order, after) {
+        (Order::Oldest, Some(a)) => query.filter(comments::id.gt(a.to_owned())),
+        (Order::Newest, Some(a)) => query.filter(comments::id.lt(a.to_owned())),
+        (_, None) => query,
+    };
+    query = match order {
+        Order::Oldest => query.order(comments::id.asc()),
+        Order::Newest => query.order(comments::id.desc()),
+    };
+    let roots: Vec<PublicCommentRow> = query.limit(limit).load(conn)?;
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let root_ids: Vec<&str> = roots.iter().map(|r| r.id.as_str()).collect();
+    let replies: Vec<PublicCommentRow> = comments::table
+        .filter(comments::root_id.eq_any(&root_ids))
+        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .order(comments::id.asc())
+        .select(PublicCommentRow::as_select())
+        .load(conn)?;
+    Ok(assemble(roots, replies))
+}
+
+/// Hangs replies under their parents. A reply whose parent is not shown
+/// (held, rejected, deleted) is not shown either.
+fn assemble(roots: Vec<PublicCommentRow>, replies: Vec<PublicCommentRow>) -> Vec<Thread> {
+    use std::collections::HashMap;
+    let mut children: HashMap<String, Vec<PublicCommentRow>> = HashMap::new();
+    for reply in replies {
+        if let Some(parent) = reply.parent_id.clone() {
+            children.entry(parent).or_default().push(reply);
+        }
+    }
+    fn grow(
+        comment: PublicCommentRow,
+        children: &mut HashMap<String, Vec<PublicCommentRow>>,
+    ) -> Thread {
+        let replies = children
+            .remove(&comment.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| grow(c, children))
+            .collect();
+        Thread { comment, replies }
+    }
+    roots.into_iter().map(|r| grow(r, &mut children)).collect()
+}
+
+/// A moderation queue request.
+#[derive(Debug, Clone, Default)]
+pub struct QueueQuery {
+    /// Only comments in this status.
+    pub status: Option<CommentStatus>,
+    /// Only comments on this article.
+    pub article_id: Option<String>,
+    /// Continue after this comment id (newest first).
+    pub after: Option<String>,
+    /// Rows to return.
+    pub limit: i64,
+}
+
+/// Comments for moderators, newest first.
+pub fn queue(conn: &mut DbConn, q: &QueueQuery) -> Result<Vec<CommentRow>, DbError> {
+    let mut query = comments::table.select(CommentRow::as_select()).into_boxed();
+    if let Some(status) = q.status {
+        query = query.filter(comments::status.eq(status.as_str()));
+    }
+    if let Some(article) = &q.article_id {
+        query = query.filter(comments::article_id.eq(article.clone()));
+    }
+    if let Some(after) = &q.after {
+        query = query.filter(comments::id.lt(after.clone()));
+    }
+    Ok(query.order(comments::id.desc()).limit(q.limit).load(conn)?)
+}
+
+#[cfg(test)]
+mod tests;
