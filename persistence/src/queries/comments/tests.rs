@@ -434,3 +434,63 @@ fn concurrent_attempts_never_share_the_last_slot() {
     let allowed: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     assert_eq!(allowed, 5);
 }
+
+/// The plan SQLite picks for `sql`.
+fn sqlite_plan(sql: &str) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Step {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        detail: String,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pool = connect(dir.path().join("p.db").to_str().unwrap(), 1).unwrap();
+    let conn = &mut *pool.get().unwrap();
+    migrate(conn).unwrap();
+    diesel::sql_query(format!("EXPLAIN QUERY PLAN {sql}"))
+        .load::<Step>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.detail)
+        .collect()
+}
+
+#[test]
+fn public_pages_and_queues_walk_indexes_in_order() {
+    for (sql, index) in [
+        (
+            "SELECT id FROM comments WHERE article_id = 'a' AND status = 'approved' \
+             AND depth = 1 AND id > 'x' ORDER BY id LIMIT 21",
+            "comments_threads",
+        ),
+        (
+            "SELECT id FROM comments WHERE article_id = 'a' AND status = 'approved' \
+             AND depth = 1 AND id < 'x' ORDER BY id DESC LIMIT 21",
+            "comments_threads",
+        ),
+        (
+            "SELECT id FROM comments WHERE root_id IN ('a', 'b') AND status = 'approved'",
+            "comments_replies",
+        ),
+        (
+            "SELECT id FROM comments WHERE status = 'pending' AND id < 'x' ORDER BY id DESC LIMIT 21",
+            "comments_queue",
+        ),
+        (
+            "SELECT id FROM comments WHERE status = 'pending' AND article_id = 'a' \
+             ORDER BY id DESC LIMIT 21",
+            "comments_article_queue",
+        ),
+        (
+            "SELECT hit_at FROM rate_limit_hits WHERE bucket = 'b' AND hit_at > '2026-01-01' \
+             ORDER BY hit_at DESC LIMIT 5",
+            "rate_limit_hits_bucket",
+        ),
+    ] {
+        let plan = sqlite_plan(sql);
+        assert!(plan.iter().any(|s| s.contains(index)), "{sql}: {plan:?}");
+        assert!(
+            plan.iter().all(|s| !s.starts_with("SCAN comments")),
+            "{sql}: {plan:?}"
+        );
+    }
+}
