@@ -146,53 +146,75 @@ pub fn set_status(
     now: NaiveDateTime,
 ) -> Result<Option<Moved>, DbError> {
     conn.transaction(|conn| {
-        // Each lost race means another writer committed a change; a few
-        // rounds settle it.
-        for _ in 0..8 {
-            let current: Option<(String, String)> = optional(
-                comments::table
-                    .find(id)
-                    .select((comments::status, comments::article_id))
-                    .first(conn),
-            )?;
-            let Some((stored, article_id)) = current else {
-                return Ok(None);
-            };
-            let from = CommentStatus::parse(&stored).map_err(crate::models::corrupt)?;
-            if from == to {
-                return Ok(Some(Moved {
-                    from,
-                    changed: false,
-                }));
-            }
-            let updated = diesel::update(
-                comments::table
-                    .find(id)
-                    .filter(comments::status.eq(from.as_str())),
-            )
-            .set((
-                comments::status.eq(to.as_str()),
-                comments::moderated_at.eq(Some(now)),
-                comments::moderated_by.eq(by),
-                comments::updated_at.eq(now),
-            ))
-            .execute(conn)?;
-            if updated == 1 {
-                bump(conn, &article_id, from.count_delta(to))?;
-                return Ok(Some(Moved {
-                    from,
-                    changed: true,
-                }));
-            }
+        let Some((moved, article_id)) = move_one(conn, id, to, by, now)? else {
+            return Ok(None);
+        };
+        if moved.changed {
+            bump(conn, &article_id, moved.from.count_delta(to))?;
         }
-        Err(DbError::Backend(format!(
-            "comment {id} kept changing under a status update"
-        )))
+        Ok(Some(moved))
     })
 }
 
+/// The status change of `set_status`, without touching the count.
+fn move_one(
+    conn: &mut DbConn,
+    id: &str,
+    to: CommentStatus,
+    by: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Option<(Moved, String)>, DbError> {
+    // Each lost race means another writer committed a change; a few
+    // rounds settle it.
+    for _ in 0..8 {
+        let current: Option<(String, String)> = optional(
+            comments::table
+                .find(id)
+                .select((comments::status, comments::article_id))
+                .first(conn),
+        )?;
+        let Some((stored, article_id)) = current else {
+            return Ok(None);
+        };
+        let from = CommentStatus::parse(&stored).map_err(crate::models::corrupt)?;
+        if from == to {
+            let moved = Moved {
+                from,
+                changed: false,
+            };
+            return Ok(Some((moved, article_id)));
+        }
+        let updated = diesel::update(
+            comments::table
+                .find(id)
+                .filter(comments::status.eq(from.as_str())),
+        )
+        .set((
+            comments::status.eq(to.as_str()),
+            comments::moderated_at.eq(Some(now)),
+            comments::moderated_by.eq(by),
+            comments::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        if updated == 1 {
+            let moved = Moved {
+                from,
+                changed: true,
+            };
+            return Ok(Some((moved, article_id)));
+        }
+    }
+    Err(DbError::Backend(format!(
+        "comment {id} kept changing under a status update"
+    )))
+}
+
 /// Moves many comments to `to` in one transaction; each id gets the
-/// outcome `set_status` would give it alone.
+/// outcome `set_status` would give it alone (results in id order).
+///
+/// Rows are locked in one global order, comments by id and then articles
+/// by id, so concurrent bulk calls and single changes cannot deadlock on
+/// PostgreSQL whatever order their ids came in.
 pub fn set_status_many(
     conn: &mut DbConn,
     ids: &[String],
@@ -200,10 +222,28 @@ pub fn set_status_many(
     by: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<Vec<(String, Option<Moved>)>, DbError> {
+    let mut sorted: Vec<&String> = ids.iter().collect();
+    sorted.sort();
+    sorted.dedup();
     conn.transaction(|conn| {
-        ids.iter()
-            .map(|id| Ok((id.clone(), set_status(conn, id, to, by, now)?)))
-            .collect()
+        let mut deltas: std::collections::BTreeMap<String, i32> = Default::default();
+        let mut results = Vec::with_capacity(sorted.len());
+        for id in sorted {
+            let moved = match move_one(conn, id, to, by, now)? {
+                Some((moved, article_id)) => {
+                    if moved.changed {
+                        *deltas.entry(article_id).or_default() += moved.from.count_delta(to);
+                    }
+                    Some(moved)
+                }
+                None => None,
+            };
+            results.push((id.clone(), moved));
+        }
+        for (article_id, delta) in deltas {
+            bump(conn, &article_id, delta)?;
+        }
+        Ok(results)
     })
 }
 
