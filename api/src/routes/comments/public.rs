@@ -235,11 +235,16 @@ pub async fn create_comment(
                     limit(format!("comment:address:{ip_hash}"), cfg.per_address),
                     limit(format!("comment:article:{}", target.id), cfg.per_article),
                 ];
+                // Hits older than every window are never read again; each
+                // post clears what expired since the last one, so the table
+                // stays as small as the traffic of one window.
+                let longest = limits.iter().map(|l| l.window).max().unwrap_or_default();
+                rate_limits::prune(conn, now - longest)?;
                 if let Admission::Limited { retry_after } = rate_limits::admit(conn, &limits, now)?
                 {
                     return Ok(Outcome::Limited(retry_after));
                 }
-                let window = TimeDelta::from_std(cfg.duplicate_window).unwrap_or(TimeDelta::MAX);
+                let window = seconds(cfg.duplicate_window);
                 if !window.is_zero()
                     && comments::is_duplicate(
                         conn,
@@ -302,8 +307,13 @@ fn limit(bucket: String, rate: crate::config::Rate) -> Limit {
     Limit {
         bucket,
         max: i64::from(rate.max),
-        window: TimeDelta::from_std(rate.window).unwrap_or(TimeDelta::MAX),
+        window: seconds(rate.window),
     }
+}
+
+/// A configured duration (bounded to days by `Config`) as a `TimeDelta`.
+fn seconds(duration: std::time::Duration) -> TimeDelta {
+    TimeDelta::seconds(i64::try_from(duration.as_secs()).unwrap_or(86_400))
 }
 
 /// An article's approved comments, threaded.
