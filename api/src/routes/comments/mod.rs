@@ -1,5 +1,6 @@
-//! Reader comments: posting and the public threads (`public`), and
-//! moderation, staff tools and per-article comment modes (`moderation`).
+//! Reader comments: posting and the public threads (`public`), moderation,
+//! staff tools and per-article comment modes (`moderation`), and bulk
+//! moderation (`bulk`).
 //!
 //! Comment text is plain text. Every comment response is JSON with `<`,
 //! `>` and `&` written as `\u003c`, `\u003e`, `\u0026`: clients read the
@@ -7,10 +8,12 @@
 //! HTML, whatever a reader typed. `body_html` is the text escaped for
 //! insertion into a page as it is.
 
+pub mod bulk;
 pub mod moderation;
 pub mod public;
 
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
+use bulk::*;
 use moderation::*;
 use public::*;
 
