@@ -171,7 +171,13 @@ fn respond_safe<T: Serialize>(
     value: &T,
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
-    respond_bytes(req, html_safe_json(value)?, "application/json", "", audience)
+    respond_bytes(
+        req,
+        html_safe_json(value)?,
+        "application/json",
+        "",
+        audience,
+    )
 }
 
 /// Sends a comment page with its ETag and `Link: rel="next"`, HTML-safe.

@@ -142,7 +142,7 @@ pub struct QueueParams {
     responses(
         (status = 200, description = "A page of comments", body = CommentPage<ModeratedComment>,
             headers(("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         EditorOnly,
         ListErrors,
         ArticleNotFound,
@@ -212,7 +212,7 @@ fn comment_id(raw: &str) -> Result<String, ApiError> {
     params(("id" = String, Path, description = "Comment id", format = Uuid)),
     responses(
         (status = 200, description = "The comment", body = ModeratedComment),
-        (status = 304, description = "Not modified"),
+        NotModified,
         (status = 404, description = "No such comment (`comment_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
         EditorOnly,
     ))]

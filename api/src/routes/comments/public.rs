@@ -325,7 +325,7 @@ fn seconds(duration: std::time::Duration) -> TimeDelta {
     responses(
         (status = 200, description = "A page of threads; empty when the article's comments are hidden", body = CommentPage<CommentView>,
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         ListErrors,
         ArticleNotFound,
     ))]

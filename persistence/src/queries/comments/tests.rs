@@ -2,7 +2,7 @@
 //! when `TEST_DATABASE_URL` is set.
 
 use super::*;
-use crate::models::article::ArticleRow;
+use crate::models::article::NewArticle;
 use crate::queries::rate_limits::{self, Admission, Limit};
 use crate::{Pool, connect, migrate, time, write_tx};
 use diesel::{Connection, PgConnection};
@@ -53,30 +53,15 @@ fn fresh() -> Db {
     }
 }
 
-fn article(conn: &mut DbConn, slug: &str, status: &str) -> String {
+fn article(conn: &mut DbConn, slug: &str, status: Status) -> String {
     let now = time::now();
-    let id = uuid::Uuid::now_v7().to_string();
-    let row = ArticleRow {
-        id: id.clone(),
-        slug: slug.into(),
-        title: slug.into(),
-        sapo: None,
-        body: "[]".into(),
-        body_html: String::new(),
-        status: status.into(),
-        featured: false,
-        featured_rank: None,
-        published_at: Some(now),
-        category_id: None,
-        cover_image_id: None,
-        created_by: None,
-        comment_count: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    };
-    crate::queries::articles::insert(conn, &row, &[], &[]).unwrap();
-    id
+    let slug = toasoan_domain::slug::Slug::parse(slug).unwrap();
+    let mut new = NewArticle::draft(slug.to_string(), slug, "nobody", now);
+    new.created_by = None;
+    new.status = status;
+    new.published_at = Some(now);
+    crate::queries::articles::insert(conn, &new).unwrap();
+    new.id
 }
 
 fn comment(
@@ -125,7 +110,7 @@ fn post(conn: &mut DbConn, row: &CommentRow) {
 fn only_approved_comments_are_counted_as_they_move() {
     let db = fresh();
     let conn = &mut *db.pool.get().unwrap();
-    let a = article(conn, "bai-1", "published");
+    let a = article(conn, "bai-1", Status::Published);
     let held = comment(&a, None, "Chờ duyệt", CommentStatus::Pending);
     post(conn, &held);
     assert_eq!(count(conn, &a), 0);
@@ -170,7 +155,7 @@ fn concurrent_approvals_count_each_comment_once() {
     let db = fresh();
     let (a, ids) = {
         let conn = &mut *db.pool.get().unwrap();
-        let a = article(conn, "bai-nong", "published");
+        let a = article(conn, "bai-nong", Status::Published);
         let ids: Vec<String> = (0..12)
             .map(|i| {
                 let row = comment(&a, None, &format!("ý kiến {i}"), CommentStatus::Pending);
@@ -223,7 +208,7 @@ fn concurrent_approvals_count_each_comment_once() {
 fn deleting_a_comment_removes_its_replies_and_their_count() {
     let db = fresh();
     let conn = &mut *db.pool.get().unwrap();
-    let a = article(conn, "bai-2", "published");
+    let a = article(conn, "bai-2", Status::Published);
     let root = comment(&a, None, "gốc", CommentStatus::Approved);
     post(conn, &root);
     let reply = comment(&a, Some(&root), "trả lời", CommentStatus::Approved);
@@ -243,7 +228,7 @@ fn deleting_a_comment_removes_its_replies_and_their_count() {
 fn threads_page_top_level_comments_and_hang_approved_replies() {
     let db = fresh();
     let conn = &mut *db.pool.get().unwrap();
-    let a = article(conn, "bai-3", "published");
+    let a = article(conn, "bai-3", Status::Published);
     let roots: Vec<CommentRow> = (0..5)
         .map(|i| {
             let r = comment(&a, None, &format!("gốc {i}"), CommentStatus::Approved);
@@ -291,8 +276,8 @@ fn threads_page_top_level_comments_and_hang_approved_replies() {
 fn the_moderation_queue_filters_by_status_and_article() {
     let db = fresh();
     let conn = &mut *db.pool.get().unwrap();
-    let a = article(conn, "bai-4", "published");
-    let b = article(conn, "bai-5", "published");
+    let a = article(conn, "bai-4", Status::Published);
+    let b = article(conn, "bai-5", Status::Published);
     for (art, status) in [
         (&a, CommentStatus::Pending),
         (&a, CommentStatus::Spam),
@@ -336,8 +321,8 @@ fn the_moderation_queue_filters_by_status_and_article() {
 fn the_same_text_is_a_duplicate_on_the_article_or_from_the_address() {
     let db = fresh();
     let conn = &mut *db.pool.get().unwrap();
-    let a = article(conn, "bai-6", "published");
-    let b = article(conn, "bai-7", "published");
+    let a = article(conn, "bai-6", Status::Published);
+    let b = article(conn, "bai-7", Status::Published);
     let row = comment(&a, None, "Rất hay", CommentStatus::Pending);
     post(conn, &row);
     let since = time::now() - chrono::TimeDelta::hours(1);
@@ -354,7 +339,7 @@ fn the_same_text_is_a_duplicate_on_the_article_or_from_the_address() {
 fn targets_carry_status_and_mode() {
     let db = fresh();
     let conn = &mut *db.pool.get().unwrap();
-    let a = article(conn, "bai-8", "draft");
+    let a = article(conn, "bai-8", Status::Draft);
     let t = target(conn, "bai-8").unwrap().unwrap();
     assert_eq!(t.id, a);
     assert_eq!(t.mode, CommentMode::Open);
