@@ -1,8 +1,10 @@
 //! `comments` rows.
 
+use super::stored::Stored;
 use crate::schema::comments;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use toasoan_domain::comment::CommentStatus;
 
 /// A comment as stored: what moderators see, e-mail and address hash included.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -20,7 +22,8 @@ pub struct CommentRow {
     pub ip_hash: Option<String>,
     pub user_id: Option<String>,
     pub is_staff: bool,
-    pub status: String,
+    #[diesel(serialize_as = Stored<CommentStatus>, deserialize_as = Stored<CommentStatus>)]
+    pub status: CommentStatus,
     pub spam_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -58,7 +61,6 @@ impl TryFrom<CommentRow> for toasoan_domain::comment::Comment {
 
     fn try_from(row: CommentRow) -> Result<Self, Self::Error> {
         use super::{at, corrupt, id, opt_id};
-        use toasoan_domain::comment::CommentStatus;
         Ok(Self {
             id: id(&row.id)?,
             article_id: id(&row.article_id)?,
@@ -67,7 +69,7 @@ impl TryFrom<CommentRow> for toasoan_domain::comment::Comment {
             author_name: row.author_name,
             email: row.email,
             body: row.body,
-            status: CommentStatus::parse(&row.status).map_err(corrupt)?,
+            status: row.status,
             is_staff: row.is_staff,
             user_id: opt_id(row.user_id.as_deref())?,
             created_at: at(row.created_at),

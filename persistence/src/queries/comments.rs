@@ -11,6 +11,7 @@ pub use threads::{Order, Thread, threads};
 
 use super::{Key, key, optional};
 use crate::models::comment::{CommentEdit, CommentRow};
+use crate::models::stored::Stored;
 use crate::schema::{articles, comments};
 use crate::{DbConn, DbError};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -53,24 +54,25 @@ pub fn target(conn: &mut DbConn, raw_key: &str) -> Result<Option<CommentTarget>,
         Some(Key::Slug(slug)) => query.filter(articles::slug.eq(slug)),
         None => return Ok(None),
     };
-    let found: Option<(String, String, Option<NaiveDateTime>, String)> =
-        optional(query.first(conn))?;
-    found
-        .map(|(id, status, published_at, mode)| {
-            Ok(CommentTarget {
-                id,
-                status: Status::parse(&status).map_err(crate::models::corrupt)?,
-                published_at: published_at.map(crate::time::from_db),
-                mode: CommentMode::parse(&mode).map_err(crate::models::corrupt)?,
-            })
-        })
-        .transpose()
+    type Found = (
+        String,
+        Stored<Status>,
+        Option<NaiveDateTime>,
+        Stored<CommentMode>,
+    );
+    let found: Option<Found> = optional(query.first(conn))?;
+    Ok(found.map(|(id, status, published_at, mode)| CommentTarget {
+        id,
+        status: status.0,
+        published_at: published_at.map(crate::time::from_db),
+        mode: mode.0,
+    }))
 }
 
 /// Sets an article's comment mode; false when there is no such article.
 pub fn set_mode(conn: &mut DbConn, article_id: &str, mode: CommentMode) -> Result<bool, DbError> {
     let updated = diesel::update(articles::table.find(article_id))
-        .set(articles::comment_mode.eq(mode.as_str()))
+        .set(articles::comment_mode.eq(Stored(mode)))
         .execute(conn)?;
     Ok(updated == 1)
 }
@@ -120,10 +122,10 @@ fn bump(conn: &mut DbConn, article_id: &str, delta: i32) -> Result<(), DbError> 
 /// Stores a comment; an approved one raises the article's count in the
 /// same transaction.
 pub fn insert(conn: &mut DbConn, row: &CommentRow) -> Result<(), DbError> {
-    let approved = row.status == CommentStatus::Approved.as_str();
+    let approved = row.status == CommentStatus::Approved;
     conn.transaction(|conn| {
         diesel::insert_into(comments::table)
-            .values(row)
+            .values(row.clone())
             .execute(conn)?;
         bump(conn, &row.article_id, i32::from(approved))
     })
@@ -171,16 +173,15 @@ fn move_one(
     // Each lost race means another writer committed a change; a few
     // rounds settle it.
     for _ in 0..8 {
-        let current: Option<(String, String)> = optional(
+        let current: Option<(Stored<CommentStatus>, String)> = optional(
             comments::table
                 .find(id)
                 .select((comments::status, comments::article_id))
                 .first(conn),
         )?;
-        let Some((stored, article_id)) = current else {
+        let Some((Stored(from), article_id)) = current else {
             return Ok(None);
         };
-        let from = CommentStatus::parse(&stored).map_err(crate::models::corrupt)?;
         if from == to {
             let moved = Moved {
                 from,
@@ -191,10 +192,10 @@ fn move_one(
         let updated = diesel::update(
             comments::table
                 .find(id)
-                .filter(comments::status.eq(from.as_str())),
+                .filter(comments::status.eq(Stored(from))),
         )
         .set((
-            comments::status.eq(to.as_str()),
+            comments::status.eq(Stored(to)),
             comments::moderated_at.eq(Some(now)),
             comments::moderated_by.eq(by),
             comments::updated_at.eq(now),
@@ -283,7 +284,7 @@ pub fn delete(conn: &mut DbConn, id: &str) -> Result<usize, DbError> {
         }
         let approved: i64 = comments::table
             .filter(comments::id.eq_any(&subtree))
-            .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+            .filter(comments::status.eq(Stored(CommentStatus::Approved)))
             .count()
             .get_result(conn)?;
         // Counted from the subtree: SQLite does not report rows that a
@@ -315,7 +316,7 @@ pub struct QueueQuery {
 pub fn queue(conn: &mut DbConn, q: &QueueQuery) -> Result<Vec<CommentRow>, DbError> {
     let mut query = comments::table.select(CommentRow::as_select()).into_boxed();
     if let Some(status) = q.status {
-        query = query.filter(comments::status.eq(status.as_str()));
+        query = query.filter(comments::status.eq(Stored(status)));
     }
     if let Some(article) = &q.article_id {
         query = query.filter(comments::article_id.eq(article.clone()));

@@ -59,7 +59,6 @@ pub struct ModeratedComment {
 }
 
 fn moderated(row: CommentRow) -> Result<ModeratedComment, ApiError> {
-    let status = CommentStatus::parse(&row.status).map_err(ApiError::internal)?;
     Ok(ModeratedComment {
         body_html: text_html(&row.body),
         id: row.id,
@@ -69,7 +68,7 @@ fn moderated(row: CommentRow) -> Result<ModeratedComment, ApiError> {
         author_name: row.author_name,
         email: row.email,
         body: row.body,
-        status: status.into(),
+        status: row.status.into(),
         spam_reason: row.spam_reason,
         is_staff: row.is_staff,
         created_at: at(row.created_at),

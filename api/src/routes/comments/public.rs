@@ -270,7 +270,7 @@ pub async fn create_comment(
                 ip_hash: Some(ip_hash),
                 user_id: staff.as_ref().map(|u| u.id.clone()),
                 is_staff: staff.is_some(),
-                status: verdict.status().as_str().to_owned(),
+                status: verdict.status(),
                 spam_reason: match verdict {
                     Verdict::Spam(reason) => Some(reason.as_str().to_owned()),
                     _ => None,

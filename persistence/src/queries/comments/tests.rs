@@ -85,7 +85,7 @@ fn comment(
         ip_hash: Some("iphash-1".into()),
         user_id: None,
         is_staff: false,
-        status: status.as_str().into(),
+        status,
         spam_reason: None,
         created_at: now,
         updated_at: now,
@@ -197,7 +197,7 @@ fn concurrent_approvals_count_each_comment_once() {
     let conn = &mut *db.pool.get().unwrap();
     assert_eq!(count(conn, &a), 12);
     let approved: i64 = comments::table
-        .filter(comments::status.eq("approved"))
+        .filter(comments::status.eq(Stored(CommentStatus::Approved)))
         .count()
         .get_result(conn)
         .unwrap();

@@ -2,6 +2,7 @@
 //! all their approved replies, in two queries.
 
 use crate::models::comment::PublicCommentRow;
+use crate::models::stored::Stored;
 use crate::schema::comments;
 use crate::{DbConn, DbError};
 use diesel::prelude::*;
@@ -37,7 +38,7 @@ pub fn threads(
 ) -> Result<Vec<Thread>, DbError> {
     let mut query = comments::table
         .filter(comments::article_id.eq(article_id))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::status.eq(Stored(CommentStatus::Approved)))
         .filter(comments::depth.eq(1))
         .select(PublicCommentRow::as_select())
         .into_boxed();
@@ -60,7 +61,7 @@ pub fn threads(
     // looking up these threads.
     let mut replies: Vec<PublicCommentRow> = comments::table
         .filter(comments::root_id.eq_any(&root_ids))
-        .filter(comments::status.eq(CommentStatus::Approved.as_str()))
+        .filter(comments::status.eq(Stored(CommentStatus::Approved)))
         .select(PublicCommentRow::as_select())
         .load(conn)?;
     replies.sort_by(|a, b| a.id.cmp(&b.id));
