@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 use std::time::Duration;
+use toasoan_domain::comment::TextLimits;
+use toasoan_domain::comment::screening::{Blocklist, Policy};
 
 /// How the server runs.
 #[derive(Debug, Clone)]
@@ -43,6 +45,42 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Logs as JSON lines (`TOASOAN_LOG_FORMAT=json`) rather than text.
     pub json_logs: bool,
+    /// Reader comments: moderation, limits and abuse protection.
+    pub comments: CommentConfig,
+}
+
+/// How reader comments are taken (`TOASOAN_COMMENTS_*`, see README).
+#[derive(Debug, Clone)]
+pub struct CommentConfig {
+    /// Premoderation (`TOASOAN_COMMENTS_PREMODERATE`, default true) and the
+    /// blocklist (`TOASOAN_COMMENTS_BLOCKLIST`, comma separated words or phrases).
+    pub policy: Policy,
+    /// Body length (`TOASOAN_COMMENTS_MAX_LENGTH`, default 2 000 characters)
+    /// and links per body (`TOASOAN_COMMENTS_MAX_LINKS`, default 2).
+    pub text: TextLimits,
+    /// Nesting levels, top-level comments included
+    /// (`TOASOAN_COMMENTS_MAX_DEPTH`, default 2: comments and their replies).
+    pub max_depth: u8,
+    /// Comments from one address (`TOASOAN_COMMENTS_RATE_PER_ADDRESS`, `count/seconds`, default `5/60`).
+    pub per_address: Rate,
+    /// Comments on one article (`TOASOAN_COMMENTS_RATE_PER_ARTICLE`, default `60/60`).
+    pub per_article: Rate,
+    /// How long the same text counts as a duplicate, on the same article
+    /// or from the same address (`TOASOAN_COMMENTS_DUPLICATE_WINDOW` seconds,
+    /// default 86 400; 0 turns the check off).
+    pub duplicate_window: Duration,
+    /// Key for hashing client addresses (`TOASOAN_CLIENT_HASH_KEY`); derived
+    /// from the JWT secret when unset.
+    pub client_hash_key: Option<Secret>,
+}
+
+/// At most `max` actions per `window`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// Actions allowed per window.
+    pub max: u32,
+    /// The window.
+    pub window: Duration,
 }
 
 /// A secret value: usable through `expose`, printed as `<redacted>`, so
@@ -148,8 +186,77 @@ impl Config {
             trust_proxy: get("TOASOAN_TRUST_PROXY")
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
+            comments: CommentConfig::from_lookup(&get)?,
         })
     }
+}
+
+impl CommentConfig {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let premoderate = match get("TOASOAN_COMMENTS_PREMODERATE").as_deref() {
+            None | Some("1" | "true" | "yes") => true,
+            Some("0" | "false" | "no") => false,
+            Some(other) => {
+                return Err(ConfigError {
+                    name: "TOASOAN_COMMENTS_PREMODERATE",
+                    message: format!("expected true or false, got {other:?}"),
+                });
+            }
+        };
+        let blocklist = get("TOASOAN_COMMENTS_BLOCKLIST").unwrap_or_default();
+        let small = |name, default, range| {
+            number(get, name, default, range).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+        };
+        Ok(Self {
+            policy: Policy {
+                premoderate,
+                blocklist: Blocklist::new(blocklist.split(',')),
+            },
+            text: TextLimits {
+                max_body_chars: small("TOASOAN_COMMENTS_MAX_LENGTH", 2_000, 1..=20_000)?,
+                max_links: small("TOASOAN_COMMENTS_MAX_LINKS", 2, 0..=100)?,
+            },
+            max_depth: u8::try_from(number(get, "TOASOAN_COMMENTS_MAX_DEPTH", 2, 1..=10)?)
+                .unwrap_or(2),
+            per_address: rate(get, "TOASOAN_COMMENTS_RATE_PER_ADDRESS", (5, 60))?,
+            per_article: rate(get, "TOASOAN_COMMENTS_RATE_PER_ARTICLE", (60, 60))?,
+            duplicate_window: Duration::from_secs(number(
+                get,
+                "TOASOAN_COMMENTS_DUPLICATE_WINDOW",
+                86_400,
+                0..=30 * 86_400,
+            )?),
+            client_hash_key: get("TOASOAN_CLIENT_HASH_KEY").map(Secret::new),
+        })
+    }
+}
+
+/// Reads `count/seconds`, e.g. `5/60`.
+fn rate(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: (u32, u64),
+) -> Result<Rate, ConfigError> {
+    let Some(raw) = get(name) else {
+        return Ok(Rate {
+            max: default.0,
+            window: Duration::from_secs(default.1),
+        });
+    };
+    let parsed = raw.split_once('/').and_then(|(max, secs)| {
+        let max = max.trim().parse::<u32>().ok()?;
+        let secs = secs.trim().parse::<u64>().ok()?;
+        (max >= 1 && (1..=86_400).contains(&secs)).then_some(Rate {
+            max,
+            window: Duration::from_secs(secs),
+        })
+    });
+    parsed.ok_or_else(|| ConfigError {
+        name,
+        message: format!(
+            "expected count/seconds such as 5/60 (count at least 1, at most 86400 seconds), got {raw:?}"
+        ),
+    })
 }
 
 fn number(
@@ -217,5 +324,34 @@ mod tests {
         assert!(!printed.contains("s3cret"), "{printed}");
         assert!(!printed.contains("mat-khau-bi-mat"), "{printed}");
         assert!(printed.contains("<redacted>") && printed.contains("a@b.vn"));
+    }
+
+    #[test]
+    fn comment_settings_have_newsroom_defaults_and_parse() {
+        let c = config(&[]).unwrap().comments;
+        assert!(c.policy.premoderate && c.policy.blocklist.is_empty());
+        assert_eq!((c.per_address.max, c.per_address.window.as_secs()), (5, 60));
+        assert_eq!(c.max_depth, 2);
+        let c = config(&[
+            ("TOASOAN_COMMENTS_PREMODERATE", "false"),
+            ("TOASOAN_COMMENTS_BLOCKLIST", "co bac, lừa đảo"),
+            ("TOASOAN_COMMENTS_RATE_PER_ADDRESS", "2/10"),
+            ("TOASOAN_CLIENT_HASH_KEY", "bi-mat"),
+        ])
+        .unwrap()
+        .comments;
+        assert!(!c.policy.premoderate);
+        assert!(c.policy.blocklist.matches("Cờ bạc"));
+        assert_eq!((c.per_address.max, c.per_address.window.as_secs()), (2, 10));
+        assert!(!format!("{c:?}").contains("bi-mat"));
+        for (name, value) in [
+            ("TOASOAN_COMMENTS_RATE_PER_ADDRESS", "5"),
+            ("TOASOAN_COMMENTS_RATE_PER_ARTICLE", "0/60"),
+            ("TOASOAN_COMMENTS_PREMODERATE", "maybe"),
+            ("TOASOAN_COMMENTS_MAX_DEPTH", "0"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        }
     }
 }

@@ -33,6 +33,7 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "articles", description = "Articles and the editorial workflow"),
         (name = "site", description = "The newsroom's settings"),
         (name = "feeds", description = "RSS, JSON Feed and sitemaps for readers and search engines"),
+        (name = "comments", description = "Reader comments and their moderation"),
     )
 )]
 pub struct ApiDoc;

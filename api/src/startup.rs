@@ -153,6 +153,10 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         config.access_ttl,
         config.refresh_ttl,
     ));
+    let client_key = Arc::new(auth::ClientKey::new(
+        config.comments.client_hash_key.as_ref().map(|k| k.expose()),
+        &secret,
+    ));
     let listener = TcpListener::bind(&config.listen)
         .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", config.listen)))?;
     let addr = listener
@@ -166,6 +170,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         config: Arc::new(config),
         password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
         views: Arc::new(ViewCounter::default()),
+        client_key,
     };
     readership::spawn_flusher(
         state.pool.clone(),

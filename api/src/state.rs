@@ -1,7 +1,7 @@
 //! What every request can reach: the pool, token keys, configuration and
 //! the bounded slots for password work; and how handlers run blocking work.
 
-use crate::auth::TokenKeys;
+use crate::auth::{ClientKey, TokenKeys};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http_cache::Audience;
@@ -24,6 +24,8 @@ pub struct AppState {
     pub password_slots: Arc<tokio::sync::Semaphore>,
     /// Article views counted since the last flush ("Đọc nhiều").
     pub views: Arc<ViewCounter>,
+    /// Hashes client addresses (rate limits, duplicates) without storing them.
+    pub client_key: Arc<ClientKey>,
 }
 
 impl AppState {

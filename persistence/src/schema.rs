@@ -112,6 +112,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        comment_mode -> Text,
     }
 }
 
@@ -141,10 +142,20 @@ diesel::table! {
     comments (id) {
         id -> Text,
         article_id -> Text,
+        parent_id -> Nullable<Text>,
+        root_id -> Nullable<Text>,
+        depth -> SmallInt,
         author_name -> Text,
+        email -> Nullable<Text>,
         body -> Text,
+        body_hash -> Text,
+        ip_hash -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        is_staff -> Bool,
         status -> Text,
+        spam_reason -> Nullable<Text>,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
         moderated_at -> Nullable<Timestamp>,
         moderated_by -> Nullable<Text>,
     }
@@ -178,6 +189,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_limit_hits (id) {
+        id -> Text,
+        bucket -> Text,
+        hit_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
@@ -207,4 +226,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_authors,
     article_tags,
     comments,
+    rate_limit_hits,
 );

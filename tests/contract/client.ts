@@ -44,3 +44,23 @@ export async function login(email: string, password: string): Promise<string> {
   if (error) throw new Error(error.code);
   return data.access_token;
 }
+
+type CommentView = components["schemas"]["CommentView"];
+
+export async function commentThreads(slug: string): Promise<string[]> {
+  const { data, error } = await api.GET("/api/v1/articles/{id_or_slug}/comments", {
+    params: { path: { id_or_slug: slug }, query: { order: "newest", limit: 20 } },
+  });
+  if (error) throw new Error(error.code);
+  const walk = (c: CommentView): string[] => [c.body_html, ...c.replies.flatMap(walk)];
+  return data.data.flatMap(walk);
+}
+
+export async function postComment(slug: string, body: string): Promise<string> {
+  const { data, error } = await api.POST("/api/v1/articles/{id_or_slug}/comments", {
+    params: { path: { id_or_slug: slug } },
+    body: { author_name: "Bạn đọc", body },
+  });
+  if (error) throw new Error(error.code);
+  return data.status;
+}

@@ -1,8 +1,11 @@
-//! Credentials: password hashing (`password`) and tokens (`token`). Who is
+//! Credentials: password hashing (`password`), tokens (`token`) and
+//! keyed hashes of client addresses (`client`). Who is
 //! calling a handler is decided by the extractors in `caller`.
 
+mod client;
 mod password;
 mod token;
 
+pub use client::{ClientKey, client_address};
 pub use password::{hash_password, verify_password, warm_up};
 pub use token::{Claims, TokenKeys, new_refresh_token, token_hash};

@@ -83,6 +83,8 @@ registry! {
     InvalidCredentials = (401, "invalid_credentials"),
     /// The caller's role may not do this.
     Forbidden = (403, "forbidden"),
+    /// The article takes no new comments (its comments are closed or hidden).
+    CommentsClosed = (403, "comments_closed"),
     /// No such resource.
     NotFound = (404, "not_found"),
     /// No route has this path.
@@ -99,6 +101,8 @@ registry! {
     UserNotFound = (404, "user_not_found"),
     /// No sitemap has this name.
     SitemapNotFound = (404, "sitemap_not_found"),
+    /// No such comment.
+    CommentNotFound = (404, "comment_not_found"),
     /// The path exists but not with this method; `Allow` lists the methods.
     MethodNotAllowed = (405, "method_not_allowed"),
     /// No representation matches the request's `Accept*` headers.
@@ -119,6 +123,8 @@ registry! {
     CategoryInUse = (409, "category_in_use"),
     /// The author is still in a byline.
     AuthorInUse = (409, "author_in_use"),
+    /// The same text was posted recently, on this article or from this address.
+    DuplicateComment = (409, "duplicate_comment"),
     /// The change would leave no active admin.
     LastAdmin = (409, "last_admin"),
     /// An admin cannot demote or disable their own account.

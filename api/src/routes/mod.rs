@@ -7,6 +7,7 @@ pub mod articles;
 pub mod auth;
 pub mod authors;
 pub mod categories;
+pub mod comments;
 pub mod feeds;
 pub mod health;
 pub mod popularity;
@@ -31,6 +32,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         feeds::endpoints,
         sitemaps::endpoints,
         popularity::endpoints,
+        comments::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

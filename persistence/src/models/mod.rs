@@ -5,6 +5,7 @@
 pub mod article;
 pub mod author;
 pub mod category;
+pub mod comment;
 pub mod image;
 pub mod session;
 pub mod site;

@@ -10,6 +10,7 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 use toasoan_domain::article::Status;
+use toasoan_domain::comment::{CommentMode, CommentStatus};
 use toasoan_domain::user::Role;
 
 /// A domain enum bound to, or read from, a TEXT column.
@@ -33,6 +34,24 @@ impl StoredText for Status {
     }
     fn read(raw: &str) -> Result<Self, String> {
         Status::parse(raw).map_err(|_| format!("stored article status {raw:?} is unknown"))
+    }
+}
+
+impl StoredText for CommentStatus {
+    fn text(self) -> &'static str {
+        self.as_str()
+    }
+    fn read(raw: &str) -> Result<Self, String> {
+        CommentStatus::parse(raw).map_err(|_| format!("stored comment status {raw:?} is unknown"))
+    }
+}
+
+impl StoredText for CommentMode {
+    fn text(self) -> &'static str {
+        self.as_str()
+    }
+    fn read(raw: &str) -> Result<Self, String> {
+        CommentMode::parse(raw).map_err(|_| format!("stored comment mode {raw:?} is unknown"))
     }
 }
 
@@ -96,6 +115,18 @@ impl From<Role> for Stored<Role> {
 
 impl From<Stored<Role>> for Role {
     fn from(stored: Stored<Role>) -> Self {
+        stored.0
+    }
+}
+
+impl From<CommentStatus> for Stored<CommentStatus> {
+    fn from(status: CommentStatus) -> Self {
+        Stored(status)
+    }
+}
+
+impl From<Stored<CommentStatus>> for CommentStatus {
+    fn from(stored: Stored<CommentStatus>) -> Self {
         stored.0
     }
 }

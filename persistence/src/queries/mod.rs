@@ -4,9 +4,11 @@
 pub mod articles;
 pub mod authors;
 pub mod categories;
+pub mod comments;
 pub mod counts;
 pub mod feed;
 pub mod images;
+pub mod rate_limits;
 pub mod sessions;
 pub mod site;
 pub mod slugged;
