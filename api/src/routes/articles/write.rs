@@ -187,7 +187,7 @@ fn body(
             sources.insert(
                 id,
                 ImageSource {
-                    url: row.url,
+                    url: row.url(),
                     width: row.width,
                     height: row.height,
                     alt: row.alt,
