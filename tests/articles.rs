@@ -465,3 +465,33 @@ async fn unknown_relations_are_reported_per_field() {
         "nothing was written"
     );
 }
+
+#[actix_web::test]
+async fn a_null_publish_body_publishes_now_as_the_schema_says() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let draft = editor.draft(json!({"title": "Tin nóng"})).await;
+    let id = draft["id"].as_str().expect("id");
+    let published = editor
+        .post_expect(
+            &format!("/api/v1/articles/{id}/publish"),
+            Value::Null,
+            StatusCode::OK,
+        )
+        .await;
+    assert_eq!(published["status"], "published");
+    app.anon()
+        .get_ok(&format!(
+            "/api/v1/articles/{}",
+            draft["slug"].as_str().expect("slug")
+        ))
+        .await;
+}
+
+#[actix_web::test]
+async fn two_editors_in_one_test_are_two_accounts() {
+    let app = TestApp::spawn().await;
+    let first = app.editor().await.get_ok("/api/v1/auth/me").await;
+    let second = app.editor().await.get_ok("/api/v1/auth/me").await;
+    assert_ne!(first["id"], second["id"]);
+}

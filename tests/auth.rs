@@ -304,7 +304,7 @@ async fn without_a_configured_secret_one_is_generated_once_and_kept_private() {
     })
     .expect("config");
     assert_eq!(
-        toasoan_api::app::jwt_secret(&config).expect("secret"),
+        toasoan_api::startup::jwt_secret(&config).expect("secret"),
         secret.as_bytes()
     );
 }

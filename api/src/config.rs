@@ -17,7 +17,7 @@ pub struct Config {
     pub database_url: String,
     /// HMAC secret for access tokens (`TOASOAN_JWT_SECRET`); generated once
     /// and kept in the data directory when unset.
-    pub jwt_secret: Option<String>,
+    pub jwt_secret: Option<Secret>,
     /// Access token lifetime (`TOASOAN_ACCESS_TOKEN_TTL` seconds, default 900).
     pub access_ttl: Duration,
     /// Refresh token lifetime (`TOASOAN_REFRESH_TOKEN_TTL` seconds, default 30 days).
@@ -25,7 +25,7 @@ pub struct Config {
     /// Origins allowed by CORS (`TOASOAN_CORS_ORIGINS`, comma separated; `*` for any).
     pub cors_origins: Vec<String>,
     /// First admin, created at start when no account exists.
-    pub admin: Option<(String, String)>,
+    pub admin: Option<(String, Secret)>,
     /// Database connections per process (`TOASOAN_DB_POOL_SIZE`, default 16).
     pub pool_size: u32,
     /// HTTP worker threads (`TOASOAN_WORKERS`, default: one per core).
@@ -40,6 +40,29 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Logs as JSON lines (`TOASOAN_LOG_FORMAT=json`) rather than text.
     pub json_logs: bool,
+}
+
+/// A secret value: usable through `expose`, printed as `<redacted>`, so
+/// `{:?}` of the configuration never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 /// A variable that is set but does not parse.
@@ -77,7 +100,7 @@ impl Config {
             listen: get("TOASOAN_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             data_dir,
             database_url,
-            jwt_secret: get("TOASOAN_JWT_SECRET"),
+            jwt_secret: get("TOASOAN_JWT_SECRET").map(Secret::new),
             access_ttl: Duration::from_secs(number(
                 &get,
                 "TOASOAN_ACCESS_TOKEN_TTL",
@@ -98,7 +121,7 @@ impl Config {
                         .collect()
                 })
                 .unwrap_or_default(),
-            admin,
+            admin: admin.map(|(email, password)| (email, Secret::new(password))),
             pool_size: u32::try_from(number(&get, "TOASOAN_DB_POOL_SIZE", 16, 1..=512)?)
                 .unwrap_or(16),
             workers: get("TOASOAN_WORKERS")
@@ -168,5 +191,22 @@ mod tests {
         let err = config(&[("TOASOAN_ACCESS_TOKEN_TTL", "soon")]).unwrap_err();
         assert!(err.to_string().starts_with("TOASOAN_ACCESS_TOKEN_TTL"));
         assert!(config(&[("TOASOAN_ADMIN_EMAIL", "a@b.vn")]).is_err());
+    }
+
+    #[test]
+    fn debug_output_hides_the_secrets() {
+        let c = config(&[
+            (
+                "TOASOAN_JWT_SECRET",
+                "s3cret-s3cret-s3cret-s3cret-s3cret-42",
+            ),
+            ("TOASOAN_ADMIN_EMAIL", "a@b.vn"),
+            ("TOASOAN_ADMIN_PASSWORD", "mat-khau-bi-mat"),
+        ])
+        .unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("s3cret"), "{printed}");
+        assert!(!printed.contains("mat-khau-bi-mat"), "{printed}");
+        assert!(printed.contains("<redacted>") && printed.contains("a@b.vn"));
     }
 }

@@ -1,12 +1,14 @@
 //! How actix's own extractors fail: every JSON, query-string and path error
 //! becomes a problem+json with a specific code instead of a plain-text 400.
 
-use crate::app::JSON_LIMIT;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::web;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+/// Body size limit for JSON requests.
+pub const JSON_LIMIT: usize = 1024 * 1024;
 
 /// JSON bodies: size limit, content type, syntax and shape errors.
 pub fn json_config() -> web::JsonConfig {
@@ -19,10 +21,13 @@ pub fn json_config() -> web::JsonConfig {
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|error, _req| {
         let QueryPayloadError::Deserialize(cause) = error else {
-            return ApiError::BadRequest("invalid_query", "the query string cannot be read".into())
+            return Code::InvalidQuery
+                .err("the query string cannot be read")
                 .into();
         };
-        ApiError::BadRequest("invalid_query", format!("invalid query string: {cause}")).into()
+        Code::InvalidQuery
+            .err(format!("invalid query string: {cause}"))
+            .into()
     })
 }
 
@@ -30,9 +35,11 @@ pub fn query_config() -> web::QueryConfig {
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|error, _req| {
         let PathError::Deserialize(cause) = error else {
-            return ApiError::BadRequest("invalid_path", "the path cannot be read".into()).into();
+            return Code::InvalidPath.err("the path cannot be read").into();
         };
-        ApiError::BadRequest("invalid_path", format!("invalid path: {cause}")).into()
+        Code::InvalidPath
+            .err(format!("invalid path: {cause}"))
+            .into()
     })
 }
 
@@ -40,16 +47,12 @@ fn json_error(error: JsonPayloadError) -> ApiError {
     match error {
         JsonPayloadError::Overflow { limit }
         | JsonPayloadError::OverflowKnownLength { limit, .. } => {
-            ApiError::PayloadTooLarge(format!("the body is larger than {limit} bytes"))
+            Code::PayloadTooLarge.err(format!("the body is larger than {limit} bytes"))
         }
-        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
-            "send the body as JSON with `Content-Type: application/json`".into(),
-        ),
+        JsonPayloadError::ContentType => Code::UnsupportedMediaType
+            .err("send the body as JSON with `Content-Type: application/json`"),
         JsonPayloadError::Deserialize(cause) => serde_error(&cause),
-        other => ApiError::BadRequest(
-            "malformed_json",
-            format!("the body cannot be read: {other}"),
-        ),
+        other => Code::MalformedJson.err(format!("the body cannot be read: {other}")),
     }
 }
 
@@ -66,14 +69,13 @@ pub fn serde_error(cause: &serde_json::Error) -> ApiError {
             )
             .into(),
         ),
-        Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest(
-            "malformed_json",
-            format!("the body is not valid JSON: {cause}"),
-        ),
+        Category::Syntax | Category::Eof | Category::Io => {
+            Code::MalformedJson.err(format!("the body is not valid JSON: {cause}"))
+        }
     }
 }
 
-/// Reads an optional JSON body: empty means the type's default.
+/// Reads an optional JSON body: empty or `null` means the type's default.
 pub fn optional_json<T: DeserializeOwned + Default>(
     req: &actix_web::HttpRequest,
     body: &[u8],
@@ -87,11 +89,12 @@ pub fn optional_json<T: DeserializeOwned + Default>(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
     if !is_json {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the body as JSON with `Content-Type: application/json`".into(),
-        ));
+        return Err(Code::UnsupportedMediaType
+            .err("send the body as JSON with `Content-Type: application/json`"));
     }
-    serde_json::from_slice(body).map_err(|e| serde_error(&e))
+    serde_json::from_slice::<Option<T>>(body)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| serde_error(&e))
 }
 
 /// Applies `resolve` to the value of a patch field, keeping "absent"

@@ -1,7 +1,7 @@
 //! Conditional requests: `ETag` + `If-None-Match` → 304 on reads,
 //! `If-Match` → 412 on writes, and `Cache-Control` for public responses.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::pagination::{Page, next_link};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -42,9 +42,7 @@ pub fn respond<T: Serialize>(
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
-    let digest = Sha256::digest(&body);
-    let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
-    let etag = format!("\"{tag_prefix}{hex}\"");
+    let etag = etag_of_bytes(&body, tag_prefix);
     let cache_control = audience.cache_control();
     let not_modified = none_match(req, &etag);
     let mut response = if not_modified {
@@ -60,6 +58,39 @@ pub fn respond<T: Serialize>(
         return Ok(response.finish());
     }
     Ok(response.content_type("application/json").body(body))
+}
+
+/// The strong ETag of a serialized representation.
+fn etag_of_bytes(body: &[u8], tag_prefix: &str) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+    format!("\"{tag_prefix}{hex}\"")
+}
+
+/// The ETag `respond` sends for `value`.
+pub fn etag_of<T: Serialize>(value: &T, tag_prefix: &str) -> Result<String, ApiError> {
+    let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    Ok(etag_of_bytes(&body, tag_prefix))
+}
+
+/// Checks `If-Match` against the current representation's ETag with the
+/// strong comparison RFC 9110 requires: a weak (`W/`) or made-up tag never
+/// matches; `*` matches any current representation.
+pub fn check_if_match(req: &HttpRequest, current_etag: &str) -> Result<(), ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else {
+        return Ok(());
+    };
+    let value = value.to_str().unwrap_or_default();
+    let matches = value
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag == current_etag);
+    if matches {
+        Ok(())
+    } else {
+        Err(Code::StaleVersion
+            .err("If-Match does not name the current version; reload it and reapply your change"))
+    }
 }
 
 /// Sends a list page with its ETag and a `Link: rel="next"` header.
@@ -116,19 +147,16 @@ pub fn expected_version(
                 .and_then(|rest| rest.split('-').next())
                 .and_then(|n| n.parse::<i32>().ok())
                 .ok_or_else(|| {
-                    ApiError::BadRequest(
-                        "invalid_if_match",
-                        "If-Match must be an ETag this API sent".into(),
-                    )
+                    Code::InvalidIfMatch.err("If-Match must be an ETag this API sent")
                 })?;
             Some(version)
         }
     };
     match (header_version, body_version) {
-        (Some(h), Some(b)) if h != b => Err(ApiError::BadRequest(
-            "version_mismatch",
-            "If-Match and the `version` field name different versions".into(),
-        )),
+        (Some(h), Some(b)) if h != b => {
+            Err(Code::VersionMismatch
+                .err("If-Match and the `version` field name different versions"))
+        }
         (h, b) => Ok(h.or(b)),
     }
 }

@@ -2,16 +2,25 @@
 //! problem+json errors, pagination, caching headers and the OpenAPI
 //! document, plus start-up and the `seed` command. Storage goes through
 //! `toasoan-persistence`; rules come from `toasoan-domain`. No SQL here.
+//!
+//! Imports point one way: `main` → `startup`/`app` → `routes` →
+//! (`state`, `caller`, `auth`, `pagination`, `http_cache`, `views`,
+//! `responses`, `router`) → `error` → persistence/domain.
 
 pub mod app;
 pub mod auth;
+pub mod caller;
 pub mod config;
 pub mod error;
 pub mod extractors;
 pub mod http_cache;
 pub mod openapi;
 pub mod pagination;
+pub mod responses;
+pub mod router;
 pub mod routes;
 pub mod seed;
 pub mod slugs;
+pub mod startup;
+pub mod state;
 pub mod views;

@@ -4,7 +4,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use toasoan_api::config::Config;
-use toasoan_api::{app, openapi, seed};
+use toasoan_api::{openapi, seed, startup};
 use toasoan_domain::user::Role;
 
 #[derive(Parser)]
@@ -90,7 +90,7 @@ async fn main() -> ExitCode {
     init_logging(config.json_logs);
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
-        Command::Migrate => app::open_database(&config)
+        Command::Migrate => startup::open_database(&config)
             .map(|_| ())
             .map_err(|e| e.to_string()),
         Command::User {
@@ -102,7 +102,7 @@ async fn main() -> ExitCode {
                     name,
                 },
         } => create_user(&config, &email, &password, &role, &name),
-        Command::Seed { articles } => app::open_database(&config)
+        Command::Seed { articles } => startup::open_database(&config)
             .map_err(|e| e.to_string())
             .and_then(|pool| seed::run(&pool, articles).map_err(|e| e.to_string()))
             .map(|report| println!("{report}")),
@@ -120,7 +120,7 @@ fn fail(message: &str) -> ExitCode {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
-    let (server, addr) = app::start(config).map_err(|e| e.to_string())?;
+    let (server, addr) = startup::start(config).map_err(|e| e.to_string())?;
     tracing::info!(%addr, "serving; docs at http://{addr}/docs/");
     server.await.map_err(|e| e.to_string())
 }
@@ -133,9 +133,9 @@ fn create_user(
     name: &str,
 ) -> Result<(), String> {
     let role = Role::parse(role).map_err(|e| e.message)?;
-    let pool = app::open_database(config).map_err(|e| e.to_string())?;
+    let pool = startup::open_database(config).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    app::create_user(&mut conn, email, password, name, role).map_err(|e| e.to_string())?;
+    startup::create_user(&mut conn, email, password, name, role).map_err(|e| e.to_string())?;
     println!(
         "created {} account {}",
         role.as_str(),

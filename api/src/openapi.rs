@@ -1,9 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations, served
 //! at `/api/openapi.json` with an offline Swagger UI at `/docs`.
 
-use crate::error::{Problem, ProblemField};
-use crate::pagination::{Page, PageMeta};
-use crate::routes::{articles, auth, authors, categories, health, tags, users};
+use crate::error::{Code, Problem, ProblemField};
+use crate::pagination::PageMeta;
+use crate::{router, routes};
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -17,23 +17,11 @@ use utoipa_swagger_ui::SwaggerUi;
         description = "Headless CMS for newsrooms. Errors are RFC 9457 `application/problem+json` with a stable `code`. \
 Lists are `{data, meta}` with keyset `meta.next_cursor`. Public reads carry ETag and Cache-Control; \
 article writes take If-Match (or `version`) and answer 412 when stale.",
-        license(name = "MIT")
+        license(name = "MIT"),
+        contact(name = "Toà soạn", url = "https://toasoan.dev")
     ),
-    paths(
-        health::get_health, health::get_readiness,
-        auth::login, auth::refresh_token, auth::logout, auth::get_me,
-        users::list_users, users::create_user, users::get_user, users::update_user,
-        categories::list_categories, categories::create_category, categories::get_category,
-        categories::update_category, categories::delete_category,
-        authors::list_authors, authors::create_author, authors::get_author, authors::update_author,
-        authors::delete_author,
-        tags::list_tags, tags::create_tag, tags::get_tag, tags::update_tag, tags::delete_tag,
-        articles::list_articles, articles::get_article, articles::write::create_article,
-        articles::write::update_article, articles::write::delete_article, articles::workflow::publish_article,
-        articles::workflow::unpublish_article, articles::workflow::submit_article,
-        articles::workflow::archive_article,
-    ),
-    components(schemas(Problem, ProblemField, PageMeta, Page<articles::view::ArticleSummary>)),
+    components(schemas(Problem, ProblemField, Code, PageMeta)),
+    servers((url = "/", description = "This server")),
     modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Probes"),
@@ -64,9 +52,64 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Codes any operation can answer, documented once in the API description
+/// instead of on every operation.
+pub const ANY_OPERATION: &[Code] = &[
+    Code::BadRequest,
+    Code::InvalidPath,
+    Code::InvalidInput,
+    Code::NotFound,
+    Code::RouteNotFound,
+    Code::MethodNotAllowed,
+    Code::NotAcceptable,
+    Code::Conflict,
+    Code::ReferenceViolated,
+    Code::InternalError,
+    Code::ServiceUnavailable,
+];
+
+/// The whole document: the header above plus every endpoint of the
+/// endpoint table.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    let mut description = doc.info.description.take().unwrap_or_default();
+    description.push_str("\n\nAny operation can also answer:\n");
+    for code in ANY_OPERATION {
+        description.push_str(&format!(
+            "\n- {} `{}`: {}",
+            code.status().as_u16(),
+            code.as_str(),
+            code.description()
+        ));
+    }
+    doc.info.description = Some(description);
+    router::document(&mut doc, routes::endpoints());
+    close_block_variants(doc)
+}
+
+/// Body blocks refuse unknown keys (`deny_unknown_fields`), but utoipa does
+/// not mark the variants of a tagged enum closed; say it in the document.
+fn close_block_variants(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    let Some(variants) = value
+        .pointer_mut("/components/schemas/Block/oneOf")
+        .and_then(serde_json::Value::as_array_mut)
+    else {
+        return doc;
+    };
+    for variant in variants.iter_mut() {
+        if let Some(object) = variant.as_object_mut() {
+            object.insert("additionalProperties".into(), false.into());
+        }
+    }
+    serde_json::from_value(value).unwrap_or(doc)
+}
+
 /// The document as YAML, as committed in `openapi.yaml`.
 pub fn yaml() -> Result<String, String> {
-    ApiDoc::openapi().to_yaml().map_err(|e| e.to_string())
+    document().to_yaml().map_err(|e| e.to_string())
 }
 
 /// Serves the document and the docs UI.
@@ -76,5 +119,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .insert_header(("Location", "/docs/"))
             .finish()
     }))
-    .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", ApiDoc::openapi()));
+    .service(SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", document()));
 }

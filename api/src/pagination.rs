@@ -1,7 +1,7 @@
 //! One pagination helper: `limit` checks, opaque keyset cursors, and the
 //! `{"data", "meta"}` envelope with its `Link: rel="next"` header.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use actix_web::HttpRequest;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -18,10 +18,7 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     match requested {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        Some(n) => Err(ApiError::BadRequest(
-            "invalid_limit",
-            format!("limit must be 1 to {MAX_LIMIT}, got {n}"),
-        )),
+        Some(n) => Err(Code::InvalidLimit.err(format!("limit must be 1 to {MAX_LIMIT}, got {n}"))),
     }
 }
 
@@ -37,12 +34,7 @@ pub fn encode_cursor(kind: &str, parts: &[&str]) -> String {
 
 /// Opens a cursor made by `encode_cursor` with the same `kind`.
 pub fn decode_cursor(cursor: &str, kind: &str, parts: usize) -> Result<Vec<String>, ApiError> {
-    let invalid = || {
-        ApiError::BadRequest(
-            "invalid_cursor",
-            "the cursor is not one this list gave out".into(),
-        )
-    };
+    let invalid = || Code::InvalidCursor.err("the cursor is not one this list gave out");
     let bytes = URL_SAFE_NO_PAD
         .decode(cursor.trim())
         .map_err(|_| invalid())?;

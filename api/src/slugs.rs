@@ -1,6 +1,6 @@
 //! Choosing a slug for a new or renamed resource.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use toasoan_domain::slug::{Slug, first_free};
 
 /// The slug to store: the one asked for, if free; otherwise one made from
@@ -15,10 +15,7 @@ pub fn choose(
     if let Some(raw) = requested {
         let slug = Slug::parse(raw.trim()).map_err(ApiError::field)?;
         if taken(slug.as_str())?.iter().any(|t| t == slug.as_str()) {
-            return Err(ApiError::Conflict(
-                "slug_taken",
-                format!("the slug {slug} is already in use"),
-            ));
+            return Err(Code::SlugTaken.err(format!("the slug {slug} is already in use")));
         }
         return Ok(slug.into_string());
     }

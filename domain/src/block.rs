@@ -30,6 +30,8 @@ pub enum Block {
     /// A section heading, level 2 to 4 (the title is level 1).
     Heading {
         /// 2, 3 or 4.
+        #[cfg_attr(feature = "openapi", schema(minimum = 2, maximum = 4))]
+        #[serde(deserialize_with = "crate::number::integer")]
         level: u8,
         /// Plain text.
         text: String,

@@ -12,6 +12,7 @@ pub mod comment;
 pub mod error;
 pub mod image;
 pub mod image_file;
+pub mod number;
 pub mod slug;
 pub mod tag;
 pub mod text;

@@ -8,12 +8,9 @@ pub enum DbError {
     /// The row asked for does not exist.
     #[error("not found")]
     NotFound,
-    /// A unique or foreign-key constraint refused the write.
-    #[error("conflict on {constraint}")]
-    Conflict {
-        /// Constraint or column name as the database reported it.
-        constraint: String,
-    },
+    /// A unique constraint refused the write.
+    #[error("conflict: {0:?}")]
+    Conflict(Unique),
     /// A referenced row does not exist or a row is still referenced.
     #[error("reference violated: {0}")]
     Reference(String),
@@ -37,17 +34,43 @@ pub enum DbError {
     Backend(String),
 }
 
+/// Which uniqueness rule a write broke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unique {
+    /// A slug (of an article, category, author or tag) is taken.
+    Slug,
+    /// An account has this e-mail.
+    Email,
+    /// The account is already linked to an author.
+    AuthorAccount,
+    /// Another rule, named as the database named it.
+    Other(String),
+}
+
+impl Unique {
+    /// Classifies a constraint or column name as either backend reports it.
+    pub fn classify(name: &str) -> Self {
+        if name.contains("slug") {
+            Unique::Slug
+        } else if name.contains("email") {
+            Unique::Email
+        } else if name.contains("user_id") {
+            Unique::AuthorAccount
+        } else {
+            Unique::Other(name.to_owned())
+        }
+    }
+}
+
 impl From<DieselError> for DbError {
     fn from(error: DieselError) -> Self {
         match error {
             DieselError::NotFound => DbError::NotFound,
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                DbError::Conflict {
-                    constraint: info
-                        .constraint_name()
-                        .map(str::to_owned)
-                        .unwrap_or_else(|| info.message().to_owned()),
-                }
+                // PostgreSQL names the constraint (`articles_slug_key`);
+                // SQLite names the column (`UNIQUE constraint failed: articles.slug`).
+                let name = info.constraint_name().unwrap_or_else(|| info.message());
+                DbError::Conflict(Unique::classify(name))
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
                 DbError::Reference(info.message().to_owned())

@@ -13,4 +13,4 @@ pub mod time;
 pub use conn::{
     Backend, DbConn, Guarded, Pool, PooledConn, connect, lock, migrate, ping, write_tx,
 };
-pub use error::DbError;
+pub use error::{DbError, Unique};

@@ -110,7 +110,7 @@ impl TestApp {
         })
         .expect("config");
         adjust(&mut config);
-        let (server, addr) = toasoan_api::app::start(config).expect("app starts");
+        let (server, addr) = toasoan_api::startup::start(config).expect("app starts");
         actix_web::rt::spawn(server);
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -184,15 +184,22 @@ impl TestApp {
         )
     }
 
-    /// A new editor.
+    /// A new editor (each call a different account).
     pub async fn editor(&self) -> Api<'_> {
-        self.user("editor", "editor@toasoan.test").await.0
+        self.user("editor", &unique_email("editor")).await.0
     }
 
-    /// A new author.
+    /// A new author (each call a different account).
     pub async fn author(&self) -> Api<'_> {
-        self.user("author", "author@toasoan.test").await.0
+        self.user("author", &unique_email("author")).await.0
     }
+}
+
+/// An e-mail address no other call returns.
+pub fn unique_email(role: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{role}-{n}@toasoan.test")
 }
 
 /// Requests as one caller.

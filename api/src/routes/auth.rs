@@ -1,9 +1,11 @@
 //! Login, token refresh, logout and the caller's own account.
 
-use crate::app::AppState;
-use crate::auth::{self, AuthUser};
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::auth;
+use crate::caller::AuthUser;
+use crate::error::{ApiError, Code, Problem};
+use crate::responses::*;
 use crate::routes::users::{UserView, view as users_view};
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,8 @@ use toasoan_persistence::models::session::{RefreshTokenRow, SessionRow};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::time;
 use utoipa::ToSchema;
+
+crate::endpoints![login, refresh_token, logout, get_me];
 
 /// Credentials.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,7 +63,7 @@ const FAILURE_WINDOW_MINUTES: i64 = 15;
         (status = 401, description = "Unknown account or wrong password (`invalid_credentials`), same answer and time for both", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Body of the wrong shape", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts (`too_many_requests`); see Retry-After", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        JsonBody,
     ))]
 pub async fn login(
     state: web::Data<AppState>,
@@ -144,10 +148,7 @@ pub async fn login(
 }
 
 fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized(
-        "invalid_credentials",
-        "the e-mail or password is wrong".into(),
-    )
+    Code::InvalidCredentials.err("the e-mail or password is wrong")
 }
 
 fn refresh_row(
@@ -172,14 +173,16 @@ fn no_store<T: Serialize>(body: T) -> HttpResponse {
         .json(body)
 }
 
-/// Exchanges a refresh token for a new pair. Each refresh token works once:
-/// presenting a used one again ends the whole session (it was stolen).
+/// Exchanges a refresh token for a new pair.
+///
+/// Each refresh token works once: presenting a used one again ends the
+/// whole session (it was stolen).
 #[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "refresh_token", tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new token pair; the old refresh token is spent", body = TokenResponse),
         (status = 401, description = "`token_invalid`, `token_expired`, `session_revoked`, or `token_reused` (the session is then ended)", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        JsonBody,
     ))]
 pub async fn refresh_token(
     state: web::Data<AppState>,
@@ -192,22 +195,13 @@ pub async fn refresh_token(
             let now = time::now();
             let hash = auth::token_hash(&presented);
             let Some((token, session, user)) = sessions::find_token(conn, &hash)? else {
-                return Err(ApiError::Unauthorized(
-                    "token_invalid",
-                    "unknown refresh token".into(),
-                ));
+                return Err(Code::TokenInvalid.err("unknown refresh token"));
             };
             if session.revoked_at.is_some() || !user.is_active {
-                return Err(ApiError::Unauthorized(
-                    "session_revoked",
-                    "this login has ended; log in again".into(),
-                ));
+                return Err(Code::SessionRevoked.err("this login has ended; log in again"));
             }
             if token.expires_at <= now {
-                return Err(ApiError::Unauthorized(
-                    "token_expired",
-                    "the refresh token has expired; log in again".into(),
-                ));
+                return Err(Code::TokenExpired.err("the refresh token has expired; log in again"));
             }
             let next = auth::new_refresh_token();
             let row = refresh_row(&next, &session.id, now, &tokens)?;
@@ -228,10 +222,7 @@ pub async fn refresh_token(
         })
         .await?;
     let pair = pair.ok_or_else(|| {
-        ApiError::Unauthorized(
-            "token_reused",
-            "this refresh token was already used; log in again".into(),
-        )
+        Code::TokenReused.err("this refresh token was already used; log in again")
     })?;
     Ok(no_store(pair))
 }
@@ -261,7 +252,7 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     let row = state
         .db(move |conn| Ok(users::find(conn, &user.id)?))
         .await?;
-    let row = row.ok_or_else(|| ApiError::NotFound("user_not_found", "no such account".into()))?;
+    let row = row.ok_or_else(|| Code::UserNotFound.err("no such account"))?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
         .json(users_view(row)?))

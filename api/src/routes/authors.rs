@@ -1,12 +1,13 @@
 //! Authors: the names in bylines. An author may have no account.
 
-use crate::app::AppState;
-use crate::auth::{Editor, Viewer};
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::caller::{Editor, Viewer};
+use crate::error::{ApiError, Code, Problem};
 use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::{respond, respond_page};
 use crate::pagination::{self, Page};
+use crate::responses::*;
 use crate::slugs;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,14 @@ use toasoan_persistence::models::author::{AuthorChanges, AuthorRow};
 use toasoan_persistence::queries::{authors, users};
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
+
+crate::endpoints![
+    list_authors,
+    create_author,
+    get_author,
+    update_author,
+    delete_author
+];
 
 /// An author.
 #[derive(Debug, Serialize, ToSchema)]
@@ -127,7 +136,7 @@ pub fn alphabetical_cursor(sort_key: &str, id: &str) -> String {
 }
 
 fn not_found() -> ApiError {
-    ApiError::NotFound("author_not_found", "no such author".into())
+    Code::AuthorNotFound.err("no such author")
 }
 
 fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
@@ -143,7 +152,7 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
     responses(
         (status = 200, description = "A page of authors", body = Page<AuthorView>),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        ListErrors,
     ))]
 pub async fn list_authors(
     state: web::Data<AppState>,
@@ -167,7 +176,7 @@ pub async fn list_authors(
     responses(
         (status = 200, description = "The author", body = AuthorView),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such author (`author_not_found`)", body = Problem, content_type = "application/problem+json"),
+        AuthorNotFound,
     ))]
 pub async fn get_author(
     state: web::Data<AppState>,
@@ -189,11 +198,9 @@ pub async fn get_author(
     security(("bearer" = [])), request_body = CreateAuthor,
     responses(
         (status = 201, description = "Created", body = AuthorView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
+        EditorOnly,
         (status = 409, description = "The slug is taken (`slug_taken`) or the account is linked already (`account_linked`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        JsonBody,
     ))]
 pub async fn create_author(
     state: web::Data<AppState>,
@@ -241,11 +248,10 @@ pub async fn create_author(
     params(("id_or_slug" = String, Path, description = "Author id or slug")),
     responses(
         (status = 200, description = "Updated", body = AuthorView),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such author (`author_not_found`)", body = Problem, content_type = "application/problem+json"),
+        EditorOnly,
+        AuthorNotFound,
         (status = 409, description = "The slug is taken or the account linked elsewhere", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        JsonBody,
     ))]
 pub async fn update_author(
     state: web::Data<AppState>,
@@ -299,8 +305,8 @@ pub async fn update_author(
     params(("id_or_slug" = String, Path, description = "Author id or slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such author (`author_not_found`)", body = Problem, content_type = "application/problem+json"),
+        EditorOnly,
+        AuthorNotFound,
         (status = 409, description = "Articles still name this author (`author_in_use`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_author(
@@ -313,10 +319,7 @@ pub async fn delete_author(
         .write(move |conn| {
             let current = authors::find(conn, &key)?.ok_or_else(not_found)?;
             if authors::in_use(conn, &current.id)? {
-                return Err(ApiError::Conflict(
-                    "author_in_use",
-                    "articles still name this author".into(),
-                ));
+                return Err(Code::AuthorInUse.err("articles still name this author"));
             }
             authors::delete(conn, &current.id)?;
             Ok(())

@@ -1,12 +1,13 @@
 //! Categories: the paper's sections and sub-sections.
 
-use crate::app::AppState;
-use crate::auth::Editor;
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::caller::Editor;
+use crate::error::{ApiError, Code, Problem};
 use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::respond;
 use crate::pagination::Page;
+use crate::responses::*;
 use crate::slugs;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,14 @@ use toasoan_persistence::models::category::{CategoryChanges, CategoryRow};
 use toasoan_persistence::queries::categories;
 use toasoan_persistence::{DbConn, Guarded, time};
 use utoipa::ToSchema;
+
+crate::endpoints![
+    list_categories,
+    create_category,
+    get_category,
+    update_category,
+    delete_category
+];
 
 /// A category.
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,7 +107,7 @@ pub struct UpdateCategory {
 }
 
 fn not_found() -> ApiError {
-    ApiError::NotFound("category_not_found", "no such category".into())
+    Code::CategoryNotFound.err("no such category")
 }
 
 /// Checks a proposed parent and returns its id. Writers of the tree take
@@ -149,7 +158,7 @@ pub async fn list_categories(
     responses(
         (status = 200, description = "The category", body = CategoryView),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such category (`category_not_found`)", body = Problem, content_type = "application/problem+json"),
+        CategoryNotFound,
     ))]
 pub async fn get_category(
     state: web::Data<AppState>,
@@ -169,11 +178,9 @@ pub async fn get_category(
     security(("bearer" = [])), request_body = CreateCategory,
     responses(
         (status = 201, description = "Created", body = CategoryView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, unknown parent, or nesting too deep", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        EditorOnly,
+        SlugTaken,
+        JsonBody,
     ))]
 pub async fn create_category(
     state: web::Data<AppState>,
@@ -221,11 +228,10 @@ pub async fn create_category(
     params(("id_or_slug" = String, Path, description = "Category id or slug")),
     responses(
         (status = 200, description = "Updated", body = CategoryView),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such category (`category_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or a parent that would make a cycle", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        EditorOnly,
+        CategoryNotFound,
+        SlugTaken,
+        JsonBody,
     ))]
 pub async fn update_category(
     state: web::Data<AppState>,
@@ -281,8 +287,8 @@ pub async fn update_category(
     params(("id_or_slug" = String, Path, description = "Category id or slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such category (`category_not_found`)", body = Problem, content_type = "application/problem+json"),
+        EditorOnly,
+        CategoryNotFound,
         (status = 409, description = "Articles or sub-categories still use it (`category_in_use`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_category(
@@ -295,10 +301,8 @@ pub async fn delete_category(
         .write(move |conn| {
             let current = categories::find(conn, &key)?.ok_or_else(not_found)?;
             if categories::in_use(conn, &current.id)? {
-                return Err(ApiError::Conflict(
-                    "category_in_use",
-                    "articles or sub-categories still use this category; move them first".into(),
-                ));
+                return Err(Code::CategoryInUse
+                    .err("articles or sub-categories still use this category; move them first"));
             }
             categories::delete(conn, &current.id)?;
             Ok(())

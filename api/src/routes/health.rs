@@ -1,10 +1,12 @@
 //! Liveness and readiness probes.
 
-use crate::app::AppState;
 use crate::error::{ApiError, Problem};
+use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+crate::endpoints![get_health, get_readiness];
 
 /// Probe answer.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,12 +1,13 @@
 //! Tags: keywords grouping articles across categories.
 
-use crate::app::AppState;
-use crate::auth::Editor;
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::caller::Editor;
+use crate::error::{ApiError, Code};
 use crate::http_cache::{respond, respond_page};
 use crate::pagination::Page;
+use crate::responses::*;
 use crate::routes::authors::{AlphabeticalQuery, alphabetical_cursor};
 use crate::slugs;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,8 @@ use toasoan_persistence::models::tag::{TagChanges, TagRow};
 use toasoan_persistence::queries::tags;
 use toasoan_persistence::time;
 use utoipa::ToSchema;
+
+crate::endpoints![list_tags, create_tag, get_tag, update_tag, delete_tag];
 
 /// A tag.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,7 +62,7 @@ pub struct TagInput {
 }
 
 fn not_found() -> ApiError {
-    ApiError::NotFound("tag_not_found", "no such tag".into())
+    Code::TagNotFound.err("no such tag")
 }
 
 /// Tags in Vietnamese alphabetical order.
@@ -68,7 +71,7 @@ fn not_found() -> ApiError {
     responses(
         (status = 200, description = "A page of tags", body = Page<TagView>),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Bad `limit` or `cursor`", body = Problem, content_type = "application/problem+json"),
+        ListErrors,
     ))]
 pub async fn list_tags(
     state: web::Data<AppState>,
@@ -89,7 +92,7 @@ pub async fn list_tags(
     responses(
         (status = 200, description = "The tag", body = TagView),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such tag (`tag_not_found`)", body = Problem, content_type = "application/problem+json"),
+        TagNotFound,
     ))]
 pub async fn get_tag(
     state: web::Data<AppState>,
@@ -109,11 +112,9 @@ pub async fn get_tag(
     security(("bearer" = [])), request_body = TagInput,
     responses(
         (status = 201, description = "Created", body = TagView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        EditorOnly,
+        SlugTaken,
+        JsonBody,
     ))]
 pub async fn create_tag(
     state: web::Data<AppState>,
@@ -147,11 +148,10 @@ pub async fn create_tag(
     params(("id_or_slug" = String, Path, description = "Tag id or slug")),
     responses(
         (status = 200, description = "Updated", body = TagView),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tag (`tag_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        EditorOnly,
+        TagNotFound,
+        SlugTaken,
+        JsonBody,
     ))]
 pub async fn update_tag(
     state: web::Data<AppState>,
@@ -194,8 +194,8 @@ pub async fn update_tag(
     params(("id_or_slug" = String, Path, description = "Tag id or slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such tag (`tag_not_found`)", body = Problem, content_type = "application/problem+json"),
+        EditorOnly,
+        TagNotFound,
     ))]
 pub async fn delete_tag(
     state: web::Data<AppState>,

@@ -1,9 +1,11 @@
 //! Accounts, for admins.
 
-use crate::app::AppState;
-use crate::auth::{self, Admin};
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::auth;
+use crate::caller::Admin;
+use crate::error::{ApiError, Code, Problem};
 use crate::pagination::Page;
+use crate::responses::*;
+use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,6 +15,8 @@ use toasoan_persistence::models::user::{NewUser, UserChanges, UserRow};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::{Guarded, time};
 use utoipa::ToSchema;
+
+crate::endpoints![list_users, create_user, get_user, update_user];
 
 /// An account, never with its password hash.
 #[derive(Debug, Serialize, ToSchema)]
@@ -85,7 +89,7 @@ pub struct UpdateUser {
 }
 
 fn user_not_found() -> ApiError {
-    ApiError::NotFound("user_not_found", "no such account".into())
+    Code::UserNotFound.err("no such account")
 }
 
 /// Every account, oldest first.
@@ -93,8 +97,7 @@ fn user_not_found() -> ApiError {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "All accounts", body = Page<UserView>),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
     ))]
 pub async fn list_users(
     state: web::Data<AppState>,
@@ -113,11 +116,9 @@ pub async fn list_users(
     security(("bearer" = [])), request_body = CreateUser,
     responses(
         (status = 201, description = "Created", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
         (status = 409, description = "The e-mail is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        JsonBody,
     ))]
 pub async fn create_user(
     state: web::Data<AppState>,
@@ -160,8 +161,8 @@ pub async fn create_user(
     params(("id" = String, Path, description = "Account id")),
     responses(
         (status = 200, description = "The account", body = UserView),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account (`user_not_found`)", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
+        UserNotFound,
     ))]
 pub async fn get_user(
     state: web::Data<AppState>,
@@ -178,19 +179,20 @@ pub async fn get_user(
         .json(view(row)?))
 }
 
-/// Changes an account: name, password, role, or disables it. Disabling or
-/// a new password ends all its sessions at once. Admins cannot demote or
-/// disable themselves, so the newsroom is never left without one.
+/// Changes an account: name, password, role, or disables it.
+///
+/// Disabling or a new password ends all its sessions at once. Admins
+/// cannot demote or disable themselves, so the newsroom is never left
+/// without one.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
     security(("bearer" = [])), request_body = UpdateUser,
     params(("id" = String, Path, description = "Account id")),
     responses(
         (status = 200, description = "Updated", body = UserView),
-        (status = 403, description = "Not an admin", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account (`user_not_found`)", body = Problem, content_type = "application/problem+json"),
+        AdminOnly,
+        UserNotFound,
         (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`), or the last active admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        JsonBody,
     ))]
 pub async fn update_user(
     state: web::Data<AppState>,
@@ -217,10 +219,7 @@ pub async fn update_user(
     if id == admin.0.id
         && (body.role.is_some_and(|r| r != Role::Admin) || body.is_active == Some(false))
     {
-        return Err(ApiError::Conflict(
-            "cannot_demote_self",
-            "admins cannot demote or disable themselves".into(),
-        ));
+        return Err(Code::CannotDemoteSelf.err("admins cannot demote or disable themselves"));
     }
     let hash = match password {
         Some(p) => Some(
@@ -252,10 +251,9 @@ pub async fn update_user(
                 && !stays_admin
                 && users::other_active_admins(conn, &id)? == 0
             {
-                return Err(ApiError::Conflict(
-                    "last_admin",
-                    "this is the last active admin; make another admin first".into(),
-                ));
+                return Err(
+                    Code::LastAdmin.err("this is the last active admin; make another admin first")
+                );
             }
             let row = users::update(conn, &id, &changes)?.ok_or_else(user_not_found)?;
             if ends_sessions {

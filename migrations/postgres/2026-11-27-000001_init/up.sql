@@ -1,4 +1,7 @@
 -- Portable types only: UUIDs as TEXT, instants as naive UTC TIMESTAMP, JSON as TEXT.
+-- Ids, slugs and sort keys are COLLATE "C": byte order, as SQLite's BINARY,
+-- so ORDER BY and keyset comparisons agree on both backends and use the index
+-- whatever locale the database was created with.
 
 CREATE TABLE users (
     id TEXT COLLATE "C" PRIMARY KEY NOT NULL,

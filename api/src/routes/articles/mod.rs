@@ -5,14 +5,16 @@ pub mod view;
 pub mod workflow;
 pub mod write;
 
-pub use workflow::{archive_article, publish_article, submit_article, unpublish_article};
-pub use write::{create_article, delete_article, update_article};
+// Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
+use workflow::*;
+use write::*;
 
-use crate::app::AppState;
-use crate::auth::{AuthUser, Viewer};
-use crate::error::{ApiError, Problem};
+use crate::caller::{AuthUser, Viewer};
+use crate::error::{ApiError, Code, Problem};
 use crate::http_cache::{respond, respond_page, version_prefix};
 use crate::pagination::{self, Page};
+use crate::responses::*;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -24,6 +26,18 @@ use toasoan_persistence::queries::{articles, authors, categories, tags};
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
 use view::{ArticleSummary, ArticleView, Relations, is_public};
+
+crate::endpoints![
+    list_articles,
+    create_article,
+    get_article,
+    update_article,
+    delete_article,
+    publish_article,
+    unpublish_article,
+    submit_article,
+    archive_article,
+];
 
 /// Which articles a staff list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -68,7 +82,7 @@ pub struct ArticleListQuery {
 }
 
 pub(crate) fn not_found() -> ApiError {
-    ApiError::NotFound("article_not_found", "no such article".into())
+    Code::ArticleNotFound.err("no such article")
 }
 
 /// What a viewer may read: readers see what is public; editors see
@@ -93,12 +107,8 @@ pub(crate) fn find(conn: &mut DbConn, key: &str) -> Result<Option<ArticleRow>, A
 fn position(cursor: &str, by_publication: bool) -> Result<Position, ApiError> {
     if by_publication {
         let parts = pagination::decode_cursor(cursor, "p", 2)?;
-        let at = DateTime::parse_from_rfc3339(&parts[0]).map_err(|_| {
-            ApiError::BadRequest(
-                "invalid_cursor",
-                "the cursor is not one this list gave out".into(),
-            )
-        })?;
+        let at = DateTime::parse_from_rfc3339(&parts[0])
+            .map_err(|_| Code::InvalidCursor.err("the cursor is not one this list gave out"))?;
         Ok(Position::Published(
             time::to_db(at.to_utc()),
             parts[1].clone(),
@@ -123,16 +133,18 @@ fn cursor_after(summary: &ArticleSummary, by_publication: bool) -> String {
     }
 }
 
-/// Lists articles: by default what readers see, newest first, with
-/// keyset paging that costs the same at any depth.
+/// Lists articles.
+///
+/// By default what readers see, newest first, with keyset paging that
+/// costs the same at any depth.
 #[utoipa::path(get, path = "/api/v1/articles", operation_id = "list_articles", tag = "articles",
     params(ArticleListQuery),
     responses(
         (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleSummary>,
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         (status = 304, description = "Not modified"),
-        (status = 400, description = "Bad `limit` (`invalid_limit`), `cursor` (`invalid_cursor`) or query (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`status` asked without an access token", body = Problem, content_type = "application/problem+json"),
+        ListErrors,
+        (status = 401, description = "`status` asked without an access token (`token_missing`), or a token sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_articles(
@@ -144,10 +156,7 @@ pub async fn list_articles(
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
     if query.status.is_some() && viewer.0.is_none() {
-        return Err(ApiError::Unauthorized(
-            "token_missing",
-            "listing by status needs an access token".into(),
-        ));
+        return Err(Code::TokenMissing.err("listing by status needs an access token"));
     }
     let staff = viewer.is_staff();
     let viewer = viewer.0;
@@ -181,9 +190,7 @@ pub async fn list_articles(
                     let root = all
                         .iter()
                         .find(|c| &c.id == key || &c.slug == key)
-                        .ok_or_else(|| {
-                            ApiError::NotFound("category_not_found", "no such category".into())
-                        })?;
+                        .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
                     Some(categories::subtree_ids(&all, &root.id))
                 }
                 None => None,
@@ -191,9 +198,7 @@ pub async fn list_articles(
             let author_id = match &query.author {
                 Some(key) => Some(
                     authors::find(conn, key)?
-                        .ok_or_else(|| {
-                            ApiError::NotFound("author_not_found", "no such author".into())
-                        })?
+                        .ok_or_else(|| Code::AuthorNotFound.err("no such author"))?
                         .id,
                 ),
                 None => None,
@@ -201,7 +206,7 @@ pub async fn list_articles(
             let tag_id = match &query.tag {
                 Some(key) => Some(
                     tags::find(conn, key)?
-                        .ok_or_else(|| ApiError::NotFound("tag_not_found", "no such tag".into()))?
+                        .ok_or_else(|| Code::TagNotFound.err("no such tag"))?
                         .id,
                 ),
                 None => None,
@@ -237,8 +242,10 @@ pub async fn list_articles(
     respond_page(&req, &page, state.audience(staff))
 }
 
-/// One article by id or slug. An old slug answers 301 with the current
-/// one in `Location`. Drafts and scheduled articles are 404 to readers.
+/// One article by id or slug.
+///
+/// An old slug answers 301 with the current one in `Location`. Drafts and
+/// scheduled articles are 404 to readers.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}", operation_id = "get_article", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id or slug", example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac")),
     responses(
@@ -246,7 +253,8 @@ pub async fn list_articles(
             headers(("ETag" = String, description = "`\"v{version}-...\"`; send it back as If-Match when editing"))),
         (status = 301, description = "An old slug; `Location` names the current URL"),
         (status = 304, description = "Not modified"),
-        (status = 404, description = "No such article, or not visible to the caller (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        ArticleNotFound,
+        OptionalAuth,
     ))]
 pub async fn get_article(
     state: web::Data<AppState>,

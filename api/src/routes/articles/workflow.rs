@@ -4,11 +4,12 @@
 use super::not_found;
 use super::view::{self, ArticleView};
 use super::write::{load_for, lost_race};
-use crate::app::AppState;
-use crate::auth::AuthUser;
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::caller::AuthUser;
+use crate::error::{ApiError, Code, Problem};
 use crate::extractors::optional_json;
 use crate::http_cache::{Audience, expected_version, respond, version_prefix};
+use crate::responses::*;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -49,7 +50,7 @@ async fn transition(
             let status = Status::parse(&current.status).map_err(ApiError::internal)?;
             let next = status
                 .after(action)
-                .map_err(|e| ApiError::Conflict("invalid_transition", e.message))?;
+                .map_err(|e| Code::InvalidTransition.err(e.message))?;
             let now = time::now();
             let published_at = match action {
                 Action::Publish => Some(match (at, status) {
@@ -82,20 +83,18 @@ async fn transition(
 }
 
 /// Publishes an article now, at a past date, or on a schedule (editors).
-#[utoipa::path(post, path = "/api/v1/articles/{id}/publish", operation_id = "publish_article", tag = "articles",
+#[utoipa::path(post, path = "/api/v1/articles/{id_or_slug}/publish", operation_id = "publish_article", tag = "articles",
     security(("bearer" = [])), request_body(content = Option<PublishRequest>, description = "Optional; an empty body publishes now"),
     params(
-        ("id" = String, Path, description = "Article id or slug"),
+        ("id_or_slug" = String, Path, description = "Article id or slug"),
         ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
     ),
     responses(
         (status = 200, description = "Published or scheduled", body = ArticleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match (`stale_version`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad `at`", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        ArticleAccess,
+        IfMatch,
+        (status = 409, description = "Not in a state that can be published (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
+        JsonBody,
     ))]
 pub async fn publish_article(
     state: web::Data<AppState>,
@@ -117,13 +116,16 @@ pub async fn publish_article(
 }
 
 /// Takes an article back to draft (editors).
-#[utoipa::path(post, path = "/api/v1/articles/{id}/unpublish", operation_id = "unpublish_article", tag = "articles",
+#[utoipa::path(post, path = "/api/v1/articles/{id_or_slug}/unpublish", operation_id = "unpublish_article", tag = "articles",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Article id or slug"),
+        ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
+    ),
     responses(
         (status = 200, description = "Back to draft", body = ArticleView),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        ArticleAccess,
+        IfMatch,
         (status = 409, description = "Not in a state that can be unpublished (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn unpublish_article(
@@ -136,13 +138,16 @@ pub async fn unpublish_article(
 }
 
 /// Submits a draft for review (its author, or an editor).
-#[utoipa::path(post, path = "/api/v1/articles/{id}/submit", operation_id = "submit_article", tag = "articles",
+#[utoipa::path(post, path = "/api/v1/articles/{id_or_slug}/submit", operation_id = "submit_article", tag = "articles",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Article id or slug"),
+        ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
+    ),
     responses(
         (status = 200, description = "In review", body = ArticleView),
-        (status = 403, description = "Not your draft", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        ArticleAccess,
+        IfMatch,
         (status = 409, description = "Not a draft (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn submit_article(
@@ -155,13 +160,16 @@ pub async fn submit_article(
 }
 
 /// Withdraws an article from the public, keeping it (editors).
-#[utoipa::path(post, path = "/api/v1/articles/{id}/archive", operation_id = "archive_article", tag = "articles",
+#[utoipa::path(post, path = "/api/v1/articles/{id_or_slug}/archive", operation_id = "archive_article", tag = "articles",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Article id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Article id or slug"),
+        ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
+    ),
     responses(
         (status = 200, description = "Archived", body = ArticleView),
-        (status = 403, description = "Not an editor", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        ArticleAccess,
+        IfMatch,
         (status = 409, description = "Already archived (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn archive_article(

@@ -3,12 +3,13 @@
 
 use super::view::{self, ArticleView};
 use super::{find, not_found};
-use crate::app::AppState;
-use crate::auth::AuthUser;
-use crate::error::{ApiError, JsonBodyErrors, Problem};
+use crate::caller::AuthUser;
+use crate::error::{ApiError, Code, Problem};
 use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::{Audience, expected_version, respond, version_prefix};
+use crate::responses::*;
 use crate::slugs;
+use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -213,10 +214,7 @@ fn body(
 
 fn editors_only(user: &AuthUser, featured: bool) -> Result<(), ApiError> {
     if featured && !user.role.at_least(Role::Editor) {
-        return Err(ApiError::Forbidden(
-            "forbidden",
-            "only editors choose featured articles".into(),
-        ));
+        return Err(Code::Forbidden.err("only editors choose featured articles"));
     }
     Ok(())
 }
@@ -248,11 +246,10 @@ fn written(
     security(("bearer" = [])), request_body = CreateArticle,
     responses(
         (status = 201, description = "Created as a draft", body = ArticleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "An author setting `featured`", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, each listed in `errors`", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        AuthRequired,
+        (status = 403, description = "An author setting `featured` (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        SlugTaken,
+        JsonBody,
     ))]
 pub async fn create_article(
     state: web::Data<AppState>,
@@ -346,10 +343,10 @@ pub(crate) fn load_for(
         if !visible && !user.role.at_least(Role::Editor) {
             return Err(not_found());
         }
-        return Err(ApiError::Forbidden(
-            "forbidden",
-            format!("your role may not {} this article", action.as_str()),
-        ));
+        return Err(Code::Forbidden.err(format!(
+            "your role may not {} this article",
+            action.as_str()
+        )));
     }
     Ok(row)
 }
@@ -373,14 +370,9 @@ pub(crate) fn lost_race(conn: &mut DbConn, id: &str, version: i32) -> ApiError {
     ),
     responses(
         (status = 200, description = "Updated; the new ETag is in the header", body = ArticleView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to edit this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The slug is taken (`slug_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Someone changed it since that version (`stale_version`); nothing was written", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "Neither If-Match nor `version` was sent (`precondition_required`)", body = Problem, content_type = "application/problem+json"),
-        JsonBodyErrors,
+        ArticleAccess,
+        SlugTaken,
+        VersionedJsonBody,
     ))]
 pub async fn update_article(
     state: web::Data<AppState>,
@@ -391,7 +383,11 @@ pub async fn update_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let input = input.into_inner();
-    let expected = expected_version(&req, input.version)?.ok_or(ApiError::PreconditionRequired)?;
+    let expected = expected_version(&req, input.version)?.ok_or_else(|| {
+        Code::PreconditionRequired.err(
+            "send If-Match with the article's ETag, or the `version` field, so concurrent edits are not lost",
+        )
+    })?;
     editors_only(
         &user,
         input.featured.is_some() || input.featured_rank.is_some(),
@@ -461,10 +457,7 @@ pub async fn update_article(
                 let slug =
                     toasoan_domain::slug::Slug::parse(raw.trim()).map_err(ApiError::field)?;
                 if !articles::slug_free_for(conn, slug.as_str(), &current.id)? {
-                    return Err(ApiError::Conflict(
-                        "slug_taken",
-                        format!("the slug {slug} is already in use"),
-                    ));
+                    return Err(Code::SlugTaken.err(format!("the slug {slug} is already in use")));
                 }
                 articles::forget_old_slug(conn, slug.as_str())?;
                 articles::remember_old_slug(conn, &current.slug, &current.id)?;
@@ -495,10 +488,8 @@ pub async fn update_article(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 412, description = "Changed since that version (`stale_version`); nothing was deleted", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed to delete this article", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such article (`article_not_found`)", body = Problem, content_type = "application/problem+json"),
+        ArticleAccess,
+        IfMatch,
     ))]
 pub async fn delete_article(
     state: web::Data<AppState>,

@@ -1,0 +1,149 @@
+//! The registry of stable error codes: every `code` a problem document can
+//! carry, with its HTTP status and what it means. Clients switch on these
+//! strings; renaming one is a breaking change.
+
+use actix_web::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+macro_rules! registry {
+    ($($(#[doc = $doc:literal])+ $variant:ident = ($status:literal, $name:literal),)+) => {
+        /// A stable, machine-readable error code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Code {
+            $($(#[doc = $doc])+ $variant,)+
+        }
+
+        impl Code {
+            /// Every registered code.
+            pub const ALL: &[Code] = &[$(Code::$variant,)+];
+
+            /// The code as clients see it.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)+ }
+            }
+
+            /// The HTTP status every response with this code has.
+            pub fn status(self) -> StatusCode {
+                let status = match self { $(Code::$variant => $status,)+ };
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+
+            /// What the code means, for documentation.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => concat!($($doc),+).trim_ascii(),)+ }
+            }
+        }
+    };
+}
+
+registry! {
+    /// The request cannot be read by the HTTP layer.
+    BadRequest = (400, "bad_request"),
+    /// The body is not valid JSON.
+    MalformedJson = (400, "malformed_json"),
+    /// The query string has an unknown parameter or a value of the wrong type.
+    InvalidQuery = (400, "invalid_query"),
+    /// A path segment has the wrong form.
+    InvalidPath = (400, "invalid_path"),
+    /// `limit` is outside 1 to 100.
+    InvalidLimit = (400, "invalid_limit"),
+    /// `cursor` is not one this list gave out.
+    InvalidCursor = (400, "invalid_cursor"),
+    /// `If-Match` is not an ETag this API sent.
+    InvalidIfMatch = (400, "invalid_if_match"),
+    /// `If-Match` and the body's `version` name different versions.
+    VersionMismatch = (400, "version_mismatch"),
+    /// The request has characters that cannot be stored (a NUL byte).
+    InvalidInput = (400, "invalid_input"),
+    /// The request needs an access token and came without one.
+    TokenMissing = (401, "token_missing"),
+    /// The access token is malformed, forged or signed with another key.
+    TokenInvalid = (401, "token_invalid"),
+    /// The access token has expired; refresh it.
+    TokenExpired = (401, "token_expired"),
+    /// The login behind the token has ended, or the account is disabled.
+    SessionRevoked = (401, "session_revoked"),
+    /// The refresh token was already used: the whole login is ended.
+    TokenReused = (401, "token_reused"),
+    /// The e-mail or password is wrong.
+    InvalidCredentials = (401, "invalid_credentials"),
+    /// The caller's role may not do this.
+    Forbidden = (403, "forbidden"),
+    /// No such resource.
+    NotFound = (404, "not_found"),
+    /// No route has this path.
+    RouteNotFound = (404, "route_not_found"),
+    /// No such article, or not visible to the caller.
+    ArticleNotFound = (404, "article_not_found"),
+    /// No such category.
+    CategoryNotFound = (404, "category_not_found"),
+    /// No such author.
+    AuthorNotFound = (404, "author_not_found"),
+    /// No such tag.
+    TagNotFound = (404, "tag_not_found"),
+    /// No such account.
+    UserNotFound = (404, "user_not_found"),
+    /// The path exists but not with this method; `Allow` lists the methods.
+    MethodNotAllowed = (405, "method_not_allowed"),
+    /// No representation matches the request's `Accept*` headers.
+    NotAcceptable = (406, "not_acceptable"),
+    /// The slug is already in use.
+    SlugTaken = (409, "slug_taken"),
+    /// An account has this e-mail.
+    EmailTaken = (409, "email_taken"),
+    /// That account is linked to another author.
+    AccountLinked = (409, "account_linked"),
+    /// The write clashes with existing data.
+    Conflict = (409, "conflict"),
+    /// A referenced item does not exist, or the item is still referenced.
+    ReferenceViolated = (409, "reference_violated"),
+    /// The workflow does not allow this action from the article's status.
+    InvalidTransition = (409, "invalid_transition"),
+    /// The category still has articles or sub-categories.
+    CategoryInUse = (409, "category_in_use"),
+    /// The author is still in a byline.
+    AuthorInUse = (409, "author_in_use"),
+    /// The change would leave no active admin.
+    LastAdmin = (409, "last_admin"),
+    /// An admin cannot demote or disable their own account.
+    CannotDemoteSelf = (409, "cannot_demote_self"),
+    /// The resource changed since the version named; reload it and reapply the change.
+    StaleVersion = (412, "stale_version"),
+    /// The body is larger than allowed.
+    PayloadTooLarge = (413, "payload_too_large"),
+    /// The body is not `application/json`.
+    UnsupportedMediaType = (415, "unsupported_media_type"),
+    /// The body is JSON but breaks field rules; `errors` lists each field.
+    ValidationFailed = (422, "validation_failed"),
+    /// The write needs `If-Match` or a `version` field.
+    PreconditionRequired = (428, "precondition_required"),
+    /// Too many attempts; `Retry-After` says when to try again.
+    TooManyRequests = (429, "too_many_requests"),
+    /// A failure on the server; details are logged, never sent.
+    InternalError = (500, "internal_error"),
+    /// The database is unreachable; try again shortly.
+    ServiceUnavailable = (503, "service_unavailable"),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_snake_case_and_serialize_as_themselves() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+            assert!(
+                code.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_')
+            );
+            let json = serde_json::to_string(code).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert!(!code.description().is_empty());
+        }
+    }
+}

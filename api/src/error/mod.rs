@@ -1,0 +1,171 @@
+//! One error type for every handler, rendered as RFC 9457
+//! `application/problem+json` with a stable code from the registry.
+
+mod codes;
+mod problem;
+
+pub use codes::Code;
+pub use problem::{PROBLEM_JSON, Problem, ProblemField, problem_response};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use toasoan_domain::{FieldError, ValidationErrors};
+use toasoan_persistence::{DbError, Unique};
+
+/// Everything a handler can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A refusal named by a registered code, which decides the status.
+    #[error("{1}")]
+    Refused(Code, String),
+    /// 412: `If-Match` or `version` names a version that is no longer current.
+    #[error("the resource changed since version {0}; reload it and reapply your change")]
+    StaleVersion(i32),
+    /// 422: the body is JSON but breaks field rules.
+    #[error("the request has invalid fields")]
+    Validation(ValidationErrors),
+    /// 429: too many attempts; retry after this many seconds.
+    #[error("{1}")]
+    TooManyRequests(u64, String),
+    /// 405: the path exists, the method does not; the methods it has.
+    #[error("this path answers {0} only")]
+    MethodNotAllowed(String),
+    /// 503: the database is unreachable.
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    /// 500: a bug or an unexpected failure; the cause goes to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl Code {
+    /// An error with this code and a sentence saying what went wrong.
+    pub fn err(self, detail: impl Into<String>) -> ApiError {
+        ApiError::Refused(self, detail.into())
+    }
+}
+
+impl ApiError {
+    /// A 422 for one field.
+    pub fn field(error: FieldError) -> Self {
+        ApiError::Validation(error.into())
+    }
+
+    /// An unexpected failure; its cause is kept for the log, never sent.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    /// An unexpected failure with a chain of causes, all kept for the log.
+    pub fn chain(cause: &(dyn std::error::Error + 'static)) -> Self {
+        let mut chain = cause.to_string();
+        let mut source = cause.source();
+        while let Some(inner) = source {
+            chain.push_str(": ");
+            chain.push_str(&inner.to_string());
+            source = inner.source();
+        }
+        ApiError::Internal(chain)
+    }
+
+    /// A broken invariant, described in words.
+    pub fn bug(what: &str) -> Self {
+        ApiError::Internal(what.to_owned())
+    }
+
+    /// The stable code of this error.
+    pub fn code(&self) -> Code {
+        match self {
+            ApiError::Refused(code, _) => *code,
+            ApiError::StaleVersion(_) => Code::StaleVersion,
+            ApiError::Validation(_) => Code::ValidationFailed,
+            ApiError::TooManyRequests(..) => Code::TooManyRequests,
+            ApiError::MethodNotAllowed(_) => Code::MethodNotAllowed,
+            ApiError::Unavailable => Code::ServiceUnavailable,
+            ApiError::Internal(_) => Code::InternalError,
+        }
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::NotFound => Code::NotFound.err("no such resource"),
+            DbError::Conflict(unique) => match unique {
+                Unique::Slug => Code::SlugTaken.err("the slug is already in use"),
+                Unique::Email => Code::EmailTaken.err("an account has this e-mail"),
+                Unique::AuthorAccount => {
+                    Code::AccountLinked.err("that account is linked to another author")
+                }
+                Unique::Other(_) => Code::Conflict.err("the write clashes with existing data"),
+            },
+            DbError::Reference(_) => Code::ReferenceViolated
+                .err("a referenced item does not exist, or the item is still referenced"),
+            DbError::InvalidInput(_) => {
+                Code::InvalidInput.err("the request contains characters that cannot be stored")
+            }
+            DbError::Unavailable(cause) => {
+                tracing::error!(%cause, "database unavailable");
+                ApiError::Unavailable
+            }
+            other => ApiError::chain(&other),
+        }
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        ApiError::Validation(errors)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code().status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(%cause, "request failed");
+        }
+        let errors = match self {
+            ApiError::Validation(errors) => errors
+                .0
+                .iter()
+                .map(|e| ProblemField {
+                    field: e.field.clone(),
+                    code: e.code.to_owned(),
+                    message: e.message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let code = self.code();
+        let mut response = problem_response(code.status(), code, &self.to_string(), errors);
+        let headers = response.headers_mut();
+        match self {
+            ApiError::TooManyRequests(retry_after, _) => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+            }
+            ApiError::MethodNotAllowed(allow) => {
+                if let Ok(value) = header::HeaderValue::from_str(allow) {
+                    headers.insert(header::ALLOW, value);
+                }
+            }
+            ApiError::Unavailable => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from(5u32));
+            }
+            _ if code.status() == StatusCode::UNAUTHORIZED => {
+                let value = format!(
+                    r#"Bearer realm="toasoan", error="invalid_token", error_description="{}""#,
+                    code.as_str()
+                );
+                if let Ok(value) = header::HeaderValue::from_str(&value) {
+                    headers.insert(header::WWW_AUTHENTICATE, value);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}

@@ -1,0 +1,166 @@
+//! Named sets of error responses for `#[utoipa::path(responses(...))]`, so
+//! an annotation says what can go wrong in one word and the document still
+//! lists every status with its codes. Every body is a `Problem`.
+
+use crate::error::Problem;
+use utoipa::IntoResponses;
+
+macro_rules! response_set {
+    ($(#[doc = $doc:literal])+ $name:ident { $($(#[doc = $vdoc:literal])+ $variant:ident = $status:literal,)+ }) => {
+        $(#[doc = $doc])+
+        #[derive(IntoResponses)]
+        pub enum $name {
+            $(
+                $(#[doc = $vdoc])+
+                #[response(status = $status, content_type = "application/problem+json")]
+                $variant(Problem),
+            )+
+        }
+    };
+}
+
+response_set! {
+    /// An operation that needs an access token.
+    AuthRequired {
+        /// No usable access token: none sent (`token_missing`), forged or malformed (`token_invalid`), expired (`token_expired`), or its login ended (`session_revoked`).
+        Unauthorized = 401,
+    }
+}
+
+response_set! {
+    /// A public read that also takes an optional access token.
+    OptionalAuth {
+        /// An access token was sent but is not usable (`token_invalid`, `token_expired`, `session_revoked`); send none to read as the public.
+        Unauthorized = 401,
+    }
+}
+
+response_set! {
+    /// An operation for editors and admins.
+    EditorOnly {
+        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`).
+        Unauthorized = 401,
+        /// The caller is an author, not an editor (`forbidden`).
+        Forbidden = 403,
+    }
+}
+
+response_set! {
+    /// An operation for admins.
+    AdminOnly {
+        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`).
+        Unauthorized = 401,
+        /// The caller is not an admin (`forbidden`).
+        Forbidden = 403,
+    }
+}
+
+response_set! {
+    /// An operation whose role rules depend on the article (authors act on their own drafts).
+    ArticleAccess {
+        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`).
+        Unauthorized = 401,
+        /// The caller's role may not do this to this article (`forbidden`).
+        Forbidden = 403,
+        /// No such article, or not visible to the caller (`article_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
+    /// A list with keyset paging.
+    ListErrors {
+        /// `limit` outside 1 to 100 (`invalid_limit`), a `cursor` this list did not give out (`invalid_cursor`), or an unknown or mistyped parameter (`invalid_query`).
+        BadRequest = 400,
+    }
+}
+
+response_set! {
+    /// An operation with a JSON request body.
+    JsonBody {
+        /// The body is not valid JSON (`malformed_json`).
+        Malformed = 400,
+        /// The body is over 1 MiB (`payload_too_large`).
+        TooLarge = 413,
+        /// The body is not `application/json` (`unsupported_media_type`).
+        NotJson = 415,
+        /// The body breaks field rules, each listed in `errors` (`validation_failed`).
+        Invalid = 422,
+    }
+}
+
+response_set! {
+    /// A write with a JSON body that is conditional on the version edited.
+    VersionedJsonBody {
+        /// The body is not valid JSON (`malformed_json`), `If-Match` is not an ETag this API sent (`invalid_if_match`), or it names another version than `version` (`version_mismatch`).
+        BadRequest = 400,
+        /// Someone changed it since that version (`stale_version`); nothing was written.
+        Stale = 412,
+        /// The body is over 1 MiB (`payload_too_large`).
+        TooLarge = 413,
+        /// The body is not `application/json` (`unsupported_media_type`).
+        NotJson = 415,
+        /// The body breaks field rules, each listed in `errors` (`validation_failed`).
+        Invalid = 422,
+        /// Neither `If-Match` nor `version` was sent (`precondition_required`).
+        PreconditionRequired = 428,
+    }
+}
+
+response_set! {
+    /// A write that may name the version it expects in `If-Match`.
+    IfMatch {
+        /// `If-Match` is not an ETag this API sent (`invalid_if_match`).
+        BadRequest = 400,
+        /// Changed since that version (`stale_version`); nothing was written.
+        Stale = 412,
+    }
+}
+
+response_set! {
+    /// A read or write of one article.
+    ArticleNotFound {
+        /// No such article, or not visible to the caller (`article_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
+    /// A read or write of one category.
+    CategoryNotFound {
+        /// No such category (`category_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
+    /// A read or write of one author.
+    AuthorNotFound {
+        /// No such author (`author_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
+    /// A read or write of one tag.
+    TagNotFound {
+        /// No such tag (`tag_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
+    /// A read or write of one account.
+    UserNotFound {
+        /// No such account (`user_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
+    /// A write that sets a slug.
+    SlugTaken {
+        /// The slug is already in use (`slug_taken`).
+        Conflict = 409,
+    }
+}

@@ -1,0 +1,178 @@
+//! Start-up: the data directory, the database and its migrations, the
+//! first admin, the JWT secret, and the listening server.
+
+use crate::app::build_app;
+use crate::auth;
+use crate::auth::TokenKeys;
+use crate::config::Config;
+use crate::state::AppState;
+use actix_web::HttpServer;
+use actix_web::dev::Server;
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::Arc;
+use toasoan_domain::user::{Email, Password, Role};
+use toasoan_persistence::models::user::NewUser;
+use toasoan_persistence::queries::users;
+use toasoan_persistence::{DbConn, Pool};
+
+/// Start-up failures, each with what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory or secret file cannot be used.
+    #[error("{0}")]
+    Io(String),
+    /// The database cannot be opened or migrated.
+    #[error(transparent)]
+    Db(#[from] toasoan_persistence::DbError),
+    /// The first admin's e-mail or password breaks the rules.
+    #[error("first admin: {0}")]
+    Admin(String),
+}
+
+/// Opens the database pool and migrates it.
+pub fn open_database(config: &Config) -> Result<Pool, StartError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        StartError::Io(format!(
+            "cannot create data directory {:?}: {e}",
+            config.data_dir
+        ))
+    })?;
+    let pool = toasoan_persistence::connect(&config.database_url, config.pool_size)?;
+    let mut conn = pool.get().map_err(toasoan_persistence::DbError::from)?;
+    let applied = toasoan_persistence::migrate(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    Ok(pool)
+}
+
+/// Creates the first admin from the configuration when no account exists.
+pub fn bootstrap_admin(pool: &Pool, config: &Config) -> Result<(), StartError> {
+    let Some((email, password)) = &config.admin else {
+        return Ok(());
+    };
+    let mut conn = pool.get().map_err(toasoan_persistence::DbError::from)?;
+    if users::count(&mut conn)? > 0 {
+        return Ok(());
+    }
+    match create_user(
+        &mut conn,
+        email,
+        password.expose(),
+        "Quản trị viên",
+        Role::Admin,
+    ) {
+        Ok(()) => tracing::info!("first admin account created"),
+        // Another instance starting at the same moment created it.
+        Err(StartError::Db(toasoan_persistence::DbError::Conflict { .. })) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// Creates an account (for start-up and the `user create` command).
+pub fn create_user(
+    conn: &mut DbConn,
+    email: &str,
+    password: &str,
+    display_name: &str,
+    role: Role,
+) -> Result<(), StartError> {
+    let email = Email::parse(email).map_err(|e| StartError::Admin(e.to_string()))?;
+    let password = Password::parse(password).map_err(|e| StartError::Admin(e.to_string()))?;
+    let hash =
+        auth::hash_password(password.expose()).map_err(|e| StartError::Admin(e.to_string()))?;
+    let now = toasoan_persistence::time::now();
+    users::insert(
+        conn,
+        &NewUser {
+            id: uuid::Uuid::now_v7().to_string(),
+            email: email.as_str().to_owned(),
+            display_name: display_name.to_owned(),
+            password_hash: hash,
+            role: role.as_str().to_owned(),
+            is_active: true,
+            created_at: now,
+            updated_at: now,
+        },
+    )?;
+    Ok(())
+}
+
+/// The JWT secret: configured, or generated once and kept in the data
+/// directory (readable by the owner only). Instances behind one load
+/// balancer must share it through `TOASOAN_JWT_SECRET`.
+pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
+    if let Some(secret) = &config.jwt_secret {
+        if secret.expose().len() < 32 {
+            return Err(StartError::Io(
+                "TOASOAN_JWT_SECRET must be at least 32 characters".into(),
+            ));
+        }
+        return Ok(secret.expose().as_bytes().to_vec());
+    }
+    let path = config.data_dir.join("jwt-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(secret) if secret.trim().len() >= 32 => Ok(secret.trim().as_bytes().to_vec()),
+        Ok(_) => Err(StartError::Io(format!(
+            "{path:?} is too short to be a secret; delete it to regenerate"
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_new_secret(&path),
+        Err(e) => Err(StartError::Io(format!("cannot read {path:?}: {e}"))),
+    }
+}
+
+fn write_new_secret(path: &Path) -> Result<Vec<u8>, StartError> {
+    use std::io::Write;
+    let secret = auth::new_refresh_token() + &auth::new_refresh_token();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| StartError::Io(format!("cannot create {path:?}: {e}")))?;
+    file.write_all(secret.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| StartError::Io(format!("cannot write {path:?}: {e}")))?;
+    Ok(secret.into_bytes())
+}
+
+/// Everything `serve` does before accepting connections; returns the
+/// running server and the address it listens on.
+pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
+    let pool = open_database(&config)?;
+    bootstrap_admin(&pool, &config)?;
+    let secret = jwt_secret(&config)?;
+    // The dummy hash for equal-time logins is computed beside start-up, not in its way.
+    std::thread::spawn(auth::warm_up);
+    let tokens = Arc::new(TokenKeys::new(
+        &secret,
+        config.access_ttl,
+        config.refresh_ttl,
+    ));
+    let listener = TcpListener::bind(&config.listen)
+        .map_err(|e| StartError::Io(format!("cannot listen on {}: {e}", config.listen)))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Io(e.to_string()))?;
+    let workers = config.workers;
+    let slots = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+    let state = AppState {
+        pool,
+        tokens,
+        config: Arc::new(config),
+        password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+    };
+    let mut server = HttpServer::new(move || build_app(state.clone()));
+    if let Some(workers) = workers {
+        server = server.workers(workers);
+    }
+    let server = server
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|e| StartError::Io(format!("cannot listen: {e}")))?
+        .run();
+    Ok((server, addr))
+}
