@@ -10,6 +10,7 @@ mod articles;
 mod auth;
 mod errors;
 mod health;
+mod images;
 mod openapi;
 mod pagination;
 mod permissions;

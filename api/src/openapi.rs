@@ -31,6 +31,7 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "authors", description = "Bylines"),
         (name = "tags", description = "Keywords"),
         (name = "articles", description = "Articles and the editorial workflow"),
+        (name = "images", description = "The media library: uploads, renditions, and files under /media"),
     )
 )]
 pub struct ApiDoc;

@@ -164,6 +164,30 @@ impl Storage {
         Ok(self.store.get(&self.path(key)?).await?.bytes().await?)
     }
 
+    /// Every stored key, sorted (for maintenance and tests).
+    pub async fn keys(&self) -> Result<Vec<String>, StorageError> {
+        use futures_util::TryStreamExt;
+        let prefix = (!self.prefix.is_empty()).then(|| StorePath::from(self.prefix.as_str()));
+        let metas: Vec<_> = self.store.list(prefix.as_ref()).try_collect().await?;
+        let strip = if self.prefix.is_empty() {
+            0
+        } else {
+            self.prefix.len() + 1
+        };
+        let mut keys: Vec<String> = metas
+            .into_iter()
+            .map(|m| {
+                m.location
+                    .as_ref()
+                    .get(strip..)
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect();
+        keys.sort();
+        Ok(keys)
+    }
+
     /// Removes a file; removing a missing file is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         match self.store.delete(&self.path(key)?).await {

@@ -41,6 +41,7 @@ async fn contract(storage: Storage) {
         .unwrap();
     assert_eq!(storage.size("originals/abc.jpg").await.unwrap(), Some(1));
 
+    assert_eq!(storage.keys().await.unwrap(), [key, "originals/abc.jpg"]);
     storage.delete(key).await.unwrap();
     assert_eq!(storage.size(key).await.unwrap(), None);
     storage.delete(key).await.unwrap();

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod authors;
 pub mod categories;
 pub mod health;
+pub mod images;
+pub mod media;
 pub mod tags;
 pub mod users;
 
@@ -23,6 +25,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         authors::endpoints,
         tags::endpoints,
         articles::endpoints,
+        images::endpoints,
+        media::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())
