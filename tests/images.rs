@@ -85,7 +85,7 @@ fn jpeg_form(width: u32, height: u32) -> Form {
             "caption",
             "Hoàn thành tổ chức đại hội MTTQ Việt Nam các cấp",
         )
-        .text("credit", "Ảnh: N.T")
+        .text("credit", "N.T")
 }
 
 /// GETs a served file.
@@ -182,7 +182,7 @@ async fn uploads_of_jpeg_png_and_webp_are_stored_with_renditions_that_decode_to_
         "{jpeg}"
     );
     assert_eq!(jpeg["original_file_name"], "IMG_0001.JPG");
-    assert_eq!(jpeg["credit"], "Ảnh: N.T");
+    assert_eq!(jpeg["credit"], "N.T");
 }
 
 async fn files_are_served_immutable_with_nosniff_webp_negotiation_and_ranges(store: Store) {
@@ -632,7 +632,7 @@ async fn the_article_read_carries_its_cover_image_with_renditions() {
         cover["caption"],
         "Hoàn thành tổ chức đại hội MTTQ Việt Nam các cấp"
     );
-    assert_eq!(cover["credit"], "Ảnh: N.T");
+    assert_eq!(cover["credit"], "N.T");
     assert_eq!(cover["renditions"], image["renditions"]);
     let list = editor.get_ok("/api/v1/articles?status=draft").await;
     assert_eq!(

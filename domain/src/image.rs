@@ -47,6 +47,50 @@ pub struct Image {
     pub updated_at: DateTime<Utc>,
 }
 
+impl From<&Image> for crate::block::ImageSource {
+    fn from(image: &Image) -> Self {
+        // Renditions sit beside the full-size file under the same URL prefix.
+        let base = image
+            .url
+            .strip_suffix(&image.storage_key)
+            .unwrap_or("/media/");
+        let full_width = u32::try_from(image.width).unwrap_or(0);
+        let candidates = |format: ImageFormat, full: Option<String>| {
+            let mut list: Vec<(String, u32)> = image
+                .renditions
+                .iter()
+                .filter(|r| r.format == format && r.width < full_width)
+                .map(|r| (format!("{base}{}", r.key), r.width))
+                .collect();
+            list.extend(full.map(|url| (url, full_width)));
+            if list.len() < 2 { Vec::new() } else { list }
+        };
+        let full_webp = if image.format == ImageFormat::Webp {
+            None
+        } else {
+            image
+                .renditions
+                .iter()
+                .find(|r| r.format == ImageFormat::Webp && r.width == full_width)
+                .map(|r| format!("{base}{}", r.key))
+        };
+        Self {
+            url: image.url.clone(),
+            width: image.width,
+            height: image.height,
+            alt: image.alt.clone(),
+            caption: image.caption.clone(),
+            credit: image.credit.clone(),
+            srcset: candidates(image.format, Some(image.url.clone())),
+            webp_srcset: if image.format == ImageFormat::Webp {
+                Vec::new()
+            } else {
+                candidates(ImageFormat::Webp, full_webp)
+            },
+        }
+    }
+}
+
 /// Longest caption, credit or alt text, in characters.
 pub const MAX_DESCRIPTION: usize = 1_000;
 

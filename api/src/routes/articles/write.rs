@@ -184,17 +184,8 @@ fn body(
     let found = images::by_ids(conn, &wanted)?;
     let mut sources = HashMap::new();
     for row in found {
-        if let Ok(id) = uuid::Uuid::parse_str(&row.id) {
-            sources.insert(
-                id,
-                ImageSource {
-                    url: row.url(),
-                    width: row.width,
-                    height: row.height,
-                    alt: row.alt,
-                },
-            );
-        }
+        let image = toasoan_domain::image::Image::try_from(row)?;
+        sources.insert(image.id, ImageSource::from(&image));
     }
     for (i, block) in body.blocks().iter().enumerate() {
         if let Block::Image { image_id, .. } = block
