@@ -495,3 +495,90 @@ async fn two_editors_in_one_test_are_two_accounts() {
     let second = app.editor().await.get_ok("/api/v1/auth/me").await;
     assert_ne!(first["id"], second["id"]);
 }
+
+#[actix_web::test]
+async fn a_full_byline_and_thirty_tags_given_by_id_or_slug_are_stored_in_order() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let mut authors = Vec::new();
+    for i in 1..=10 {
+        authors.push(editor.author_profile(&format!("Tác giả {i:02}")).await);
+    }
+    let mut tag_slugs = Vec::new();
+    for i in 1..=30 {
+        let tag = editor
+            .post_expect(
+                "/api/v1/tags",
+                json!({"name": format!("Chủ đề {i:02}")}),
+                StatusCode::CREATED,
+            )
+            .await;
+        tag_slugs.push(tag["slug"].as_str().expect("slug").to_owned());
+    }
+    // Last author first; ids and slugs mixed, one slug in capitals.
+    let keys: Vec<String> = authors
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, a)| match i {
+            0 => a["slug"].as_str().expect("slug").to_uppercase(),
+            i if i % 2 == 0 => a["id"].as_str().expect("id").to_owned(),
+            _ => a["slug"].as_str().expect("slug").to_owned(),
+        })
+        .collect();
+    let draft = editor
+        .draft(json!({"title": "Mười tác giả", "author_ids": keys, "tag_ids": tag_slugs}))
+        .await;
+    let byline: Vec<&str> = draft["authors"]
+        .as_array()
+        .expect("authors")
+        .iter()
+        .map(|a| a["slug"].as_str().expect("slug"))
+        .collect();
+    let expected: Vec<String> = (1..=10).rev().map(|i| format!("tac-gia-{i:02}")).collect();
+    assert_eq!(byline, expected);
+    let mut tags = slugs(&json!({"data": draft["tags"]}));
+    tags.sort();
+    assert_eq!(tags, tag_slugs);
+
+    // The same author by id and by slug is one author listed twice; an
+    // eleventh is one too many.
+    let id = draft["id"].as_str().expect("id");
+    let res = editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            json!({"version": 1, "author_ids": [authors[0]["id"], authors[0]["slug"]]}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "author_ids[1]");
+    assert_eq!(problem["errors"][0]["code"], "duplicate");
+    let mut eleven: Vec<Value> = authors.iter().map(|a| a["id"].clone()).collect();
+    eleven.push(authors[0]["slug"].clone());
+    let res = editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            json!({"version": 1, "author_ids": eleven}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["code"], "too_many");
+
+    // A new byline in another order replaces the old one.
+    let updated = editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            json!({"version": 1, "author_ids": [authors[2]["slug"], authors[0]["id"]], "tag_ids": []}),
+        )
+        .await;
+    assert_eq!(updated.status(), StatusCode::OK);
+    let updated: Value = updated.json().await.expect("json");
+    assert_eq!(
+        updated["authors"],
+        json!([
+            {"id": authors[2]["id"], "slug": "tac-gia-03", "name": "Tác giả 03"},
+            {"id": authors[0]["id"], "slug": "tac-gia-01", "name": "Tác giả 01"}
+        ])
+    );
+    assert_eq!(updated["tags"], json!([]));
+}

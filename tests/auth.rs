@@ -308,3 +308,19 @@ async fn without_a_configured_secret_one_is_generated_once_and_kept_private() {
         secret.as_bytes()
     );
 }
+
+#[actix_web::test]
+async fn a_refresh_without_a_token_is_a_422_the_contract_documents() {
+    let app = TestApp::spawn().await;
+    let res = app.anon().post("/api/v1/auth/refresh", json!({})).await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    let doc = serde_json::to_value(toasoan_api::openapi::document()).expect("json");
+    let documented = &doc["paths"]["/api/v1/auth/refresh"]["post"]["responses"]["422"];
+    assert!(
+        documented["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("validation_failed")),
+        "{documented}"
+    );
+}

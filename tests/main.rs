@@ -8,6 +8,7 @@ mod common;
 
 mod articles;
 mod auth;
+mod delivery;
 mod errors;
 mod health;
 mod images;

@@ -49,12 +49,23 @@ async fn every_operation_documents_its_responses() {
     assert!(doc["servers"].as_array().is_some_and(|s| !s.is_empty()));
 }
 
-/// Replaces `{param}` segments with a value, to call a documented path.
+/// Replaces `{param}` templates with a value, to call a documented path
+/// (`/feeds/category/{slug}.rss` → `/feeds/category/probe.rss`).
 fn concrete(path: &str) -> String {
-    path.split('/')
-        .map(|s| if s.starts_with('{') { "probe" } else { s })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_param = true,
+            '}' => {
+                in_param = false;
+                out.push_str("probe");
+            }
+            _ if !in_param => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 #[actix_web::test]

@@ -193,3 +193,151 @@ async fn tags_are_created_renamed_and_deleted() {
     )
     .await;
 }
+
+/// The OpenAPI document as JSON, as the server builds it.
+fn spec() -> Value {
+    serde_json::to_value(toasoan_api::openapi::document()).expect("json")
+}
+
+#[actix_web::test]
+async fn a_new_category_author_or_tag_answers_201_with_a_location_that_reads_it() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    for (collection, name) in [
+        ("/api/v1/categories", "Thời sự"),
+        ("/api/v1/authors", "Lê Thị Như Thủy"),
+        ("/api/v1/tags", "Nông thôn mới"),
+    ] {
+        let res = editor.post(collection, json!({ "name": name })).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "{collection}");
+        let header = |name: &str| {
+            res.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .unwrap_or_default()
+        };
+        let (location, etag) = (header("location"), header("etag"));
+        let created: Value = res.json().await.expect("json");
+        let id = created["id"].as_str().expect("id");
+        assert_eq!(location, format!("{collection}/{id}"));
+        let read = editor.get(&location).await;
+        assert_eq!(read.status(), StatusCode::OK, "GET {location}");
+        assert_eq!(
+            read.headers().get("etag").and_then(|v| v.to_str().ok()),
+            Some(etag.as_str()),
+            "{collection}: the 201's ETag is the one a read sends"
+        );
+        assert_eq!(read.json::<Value>().await.expect("json"), created);
+    }
+}
+
+#[actix_web::test]
+async fn a_rename_to_the_current_slug_is_no_clash_and_a_taken_one_is() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    editor.author_profile("Nguyễn Văn A").await;
+    editor.author_profile("Trần Thị B").await;
+    let res = editor
+        .patch(
+            "/api/v1/authors/nguyen-van-a",
+            json!({"slug": "nguyen-van-a", "bio": "Phóng viên"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = editor
+        .patch(
+            "/api/v1/authors/nguyen-van-a",
+            json!({"slug": "tran-thi-b"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::CONFLICT, "slug_taken").await;
+    let res = editor
+        .patch(
+            "/api/v1/authors/nguyen-van-a",
+            json!({"slug": "Không hợp lệ"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    let res = editor
+        .patch("/api/v1/authors/nguyen-van-a", json!({"slug": "van-a"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let moved = app.anon().get_ok("/api/v1/authors/van-a").await;
+    assert_eq!(moved["bio"], "Phóng viên");
+}
+
+#[actix_web::test]
+async fn name_limits_in_the_schema_are_the_limits_the_server_enforces() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let schemas = &spec()["components"]["schemas"];
+    for (schema, collection) in [
+        ("CreateCategory", "/api/v1/categories"),
+        ("CreateAuthor", "/api/v1/authors"),
+        ("TagInput", "/api/v1/tags"),
+    ] {
+        let name = &schemas[schema]["properties"]["name"];
+        assert_eq!(name["minLength"], 1, "{schema}.name");
+        let max = name["maxLength"].as_u64().expect("maxLength");
+        let longest = "ă".repeat(usize::try_from(max).expect("max"));
+        editor
+            .post_expect(collection, json!({ "name": longest }), StatusCode::CREATED)
+            .await;
+        for refused in [String::new(), format!("{longest}ă")] {
+            let res = editor.post(collection, json!({ "name": refused })).await;
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        }
+        let slug = &schemas[schema]["properties"]["slug"]["oneOf"][0]["$ref"];
+        assert_eq!(slug, "#/components/schemas/Slug", "{schema}.slug");
+    }
+    let slug = &schemas["Slug"];
+    assert_eq!(slug["pattern"], "^[a-z0-9]+(-[a-z0-9]+)*$");
+    let max = usize::try_from(slug["maxLength"].as_u64().expect("maxLength")).expect("max");
+    let longest = format!("{}-b", "a".repeat(max - 2));
+    editor
+        .post_expect(
+            "/api/v1/tags",
+            json!({"name": "Dài", "slug": longest}),
+            StatusCode::CREATED,
+        )
+        .await;
+    for refused in [
+        format!("{longest}c"),
+        "co--hai".to_owned(),
+        "Hoa".to_owned(),
+    ] {
+        let res = editor
+            .post("/api/v1/tags", json!({"name": "Khác", "slug": refused}))
+            .await;
+        assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    }
+}
+
+#[test]
+fn list_pages_refer_to_their_item_schema() {
+    let doc = spec();
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let pages: Vec<&String> = schemas.keys().filter(|k| k.starts_with("Page_")).collect();
+    assert!(pages.len() >= 4, "{pages:?}");
+    for page in pages {
+        let item = page.trim_start_matches("Page_");
+        assert_eq!(
+            schemas[page]["properties"]["data"]["items"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{page}"
+        );
+        assert!(schemas.contains_key(item), "{item} is a component");
+    }
+}
+
+#[test]
+fn ids_in_taxonomy_and_account_views_are_uuids() {
+    let doc = spec();
+    for schema in ["CategoryView", "AuthorView", "TagView", "UserView", "Ref"] {
+        assert_eq!(
+            doc["components"]["schemas"][schema]["properties"]["id"]["format"], "uuid",
+            "{schema}.id"
+        );
+    }
+}

@@ -74,3 +74,58 @@ async fn account_rules_are_enforced() {
     )
     .await;
 }
+
+#[actix_web::test]
+async fn a_new_account_answers_201_with_a_location_that_reads_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let res = admin
+        .post("/api/v1/users", json!({"email": "moi@toasoan.test", "display_name": "Mới", "password": "0123456789", "role": "author"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_default();
+    let created: serde_json::Value = res.json().await.expect("json");
+    let id = created["id"].as_str().expect("id");
+    assert_eq!(location, format!("/api/v1/users/{id}"));
+    assert_eq!(admin.get_ok(&location).await, created);
+}
+
+#[actix_web::test]
+async fn password_and_name_limits_in_the_schema_are_the_limits_the_server_enforces() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let doc = serde_json::to_value(toasoan_api::openapi::document()).expect("json");
+    let fields = &doc["components"]["schemas"]["CreateUser"]["properties"];
+    let bound = |field: &str, key: &str| {
+        usize::try_from(fields[field][key].as_u64().expect("bound")).expect("usize")
+    };
+    let (min, max) = (
+        bound("password", "minLength"),
+        bound("password", "maxLength"),
+    );
+    assert_eq!((min, max), (10, 256));
+    assert_eq!(fields["display_name"]["minLength"], 1);
+    let name_max = bound("display_name", "maxLength");
+    let cases = [
+        ("a".repeat(min), "Tên".to_owned(), true),
+        ("ă".repeat(max), "ê".repeat(name_max), true),
+        ("a".repeat(min - 1), "Tên".to_owned(), false),
+        ("ă".repeat(max + 1), "Tên".to_owned(), false),
+        ("a".repeat(min), "ê".repeat(name_max + 1), false),
+        ("a".repeat(min), String::new(), false),
+    ];
+    for (n, (password, name, ok)) in cases.into_iter().enumerate() {
+        let body = json!({"email": format!("u{n}@toasoan.test"), "display_name": name, "password": password, "role": "author"});
+        let res = admin.post("/api/v1/users", body).await;
+        if ok {
+            assert_eq!(res.status(), StatusCode::CREATED, "case {n}");
+        } else {
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        }
+    }
+}

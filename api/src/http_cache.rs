@@ -42,6 +42,18 @@ pub fn respond<T: Serialize>(
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(value).map_err(ApiError::internal)?;
+    respond_bytes(req, body, "application/json", tag_prefix, audience)
+}
+
+/// Sends a serialized representation (JSON, XML, a feed) with its ETag and
+/// `Cache-Control`, or 304 when the client's copy is current.
+pub fn respond_bytes(
+    req: &HttpRequest,
+    body: Vec<u8>,
+    content_type: &str,
+    tag_prefix: &str,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
     let etag = etag_of_bytes(&body, tag_prefix);
     let cache_control = audience.cache_control();
     let not_modified = none_match(req, &etag);
@@ -57,7 +69,7 @@ pub fn respond<T: Serialize>(
     if not_modified {
         return Ok(response.finish());
     }
-    Ok(response.content_type("application/json").body(body))
+    Ok(response.content_type(content_type.to_owned()).body(body))
 }
 
 /// The strong ETag of a serialized representation.

@@ -32,6 +32,8 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "tags", description = "Keywords"),
         (name = "articles", description = "Articles and the editorial workflow"),
         (name = "images", description = "The media library: uploads, renditions, and files under /media"),
+        (name = "site", description = "The newsroom's settings"),
+        (name = "feeds", description = "RSS, JSON Feed and sitemaps for readers and search engines"),
     )
 )]
 pub struct ApiDoc;

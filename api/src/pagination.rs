@@ -5,8 +5,11 @@ use crate::error::{ApiError, Code};
 use actix_web::HttpRequest;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 /// Default page size.
 pub const DEFAULT_LIMIT: i64 = 20;
@@ -52,7 +55,7 @@ pub fn decode_cursor(cursor: &str, kind: &str, parts: usize) -> Result<Vec<Strin
 }
 
 /// A page of results.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct Page<T> {
     /// The items, in list order.
     pub data: Vec<T>,
@@ -107,6 +110,74 @@ impl<T> Page<T> {
             meta: self.meta,
         })
     }
+}
+
+/// `Page_<Item>` refers to its item schema by `$ref` (utoipa's derive would
+/// copy the item schema inline), so generated clients share one item type.
+/// (`PartialSchema` comes from utoipa's blanket impl over `ComposeSchema`.)
+impl<T: ToSchema> utoipa::__dev::ComposeSchema for Page<T> {
+    fn compose(_inlined_items: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        let items = ArrayBuilder::new()
+            .items(Ref::from_schema_name(T::name()))
+            .description(Some("The items, in list order."));
+        let mut meta = Ref::from_schema_name(PageMeta::name());
+        meta.description = "Where the list goes on.".to_owned();
+        ObjectBuilder::new()
+            .description(Some("A page of results."))
+            .property("data", items)
+            .required("data")
+            .property("meta", meta)
+            .required("meta")
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for Page<T> {
+    fn name() -> Cow<'static, str> {
+        // `#[utoipa::path]` appends the item's name: `Page_AuthorView`.
+        Cow::Borrowed("Page")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+        schemas.push((PageMeta::name().into_owned(), PageMeta::schema()));
+    }
+}
+
+/// Paging of a list in alphabetical order (authors, tags).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AlphabeticalQuery {
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl AlphabeticalQuery {
+    /// The checked limit and keyset position.
+    pub fn parse(&self) -> Result<(i64, Option<(String, String)>), ApiError> {
+        let limit = limit(self.limit)?;
+        let after = match &self.cursor {
+            Some(c) => {
+                let mut parts = decode_cursor(c, "a", 2)?.into_iter();
+                Some((
+                    parts.next().unwrap_or_default(),
+                    parts.next().unwrap_or_default(),
+                ))
+            }
+            None => None,
+        };
+        Ok((limit, after))
+    }
+}
+
+/// The cursor after a row of an alphabetical list.
+pub fn alphabetical_cursor(sort_key: &str, id: &str) -> String {
+    encode_cursor("a", &[sort_key, id])
 }
 
 /// The `Link` header value for the next page: the same request with `cursor` replaced.

@@ -6,10 +6,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
+use toasoan_domain::article::Status;
 use toasoan_domain::block::{Block, Body};
 use toasoan_domain::slug::Slug;
 use toasoan_domain::text::vietnamese_sort_key;
-use toasoan_persistence::models::article::ArticleRow;
+use toasoan_persistence::models::article::NewArticle;
 use toasoan_persistence::models::author::AuthorRow;
 use toasoan_persistence::models::category::CategoryRow;
 use toasoan_persistence::models::tag::TagRow;
@@ -360,14 +361,14 @@ fn seed_example(
     let published = chrono::DateTime::parse_from_rfc3339("2024-04-20T09:54:00+07:00")
         .map_err(|e| DbError::Corrupt(e.to_string()))?;
     let now = time::now();
-    let row = ArticleRow {
+    let new = NewArticle {
         id: uuid::Uuid::now_v7().to_string(),
         slug,
         title: EXAMPLE_TITLE.to_owned(),
         sapo: Some(EXAMPLE_SAPO.to_owned()),
         body,
         body_html,
-        status: "published".to_owned(),
+        status: Status::Published,
         featured: true,
         featured_rank: Some(1),
         published_at: Some(time::to_db(published.to_utc())),
@@ -378,8 +379,10 @@ fn seed_example(
         version: 1,
         created_at: now,
         updated_at: now,
+        authors: vec![author.to_owned()],
+        tags: tag_ids.to_vec(),
     };
-    articles::insert(conn, &row, &[author.to_owned()], tag_ids)
+    articles::insert(conn, &new)
 }
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -429,22 +432,22 @@ fn generated(
     let slug = format!("{}-{}", slug_of(&title), &id[id.len() - 8..]);
     let roll: f64 = rng.random();
     let (status, published_at) = match roll {
-        r if r < 0.04 => ("draft", None),
+        r if r < 0.04 => (Status::Draft, None),
         r if r < 0.05 => (
-            "published",
+            Status::Published,
             Some(chrono::Utc::now() + chrono::Duration::days(7)),
         ),
-        _ => ("published", Some(at)),
+        _ => (Status::Published, Some(at)),
     };
     let now = time::now();
-    let row = ArticleRow {
+    let mut new = NewArticle {
         id,
         slug,
         title,
         sapo: Some(format!("(QNO) - {}", pick(rng, SENTENCES))),
         body,
         body_html,
-        status: status.to_owned(),
+        status,
         featured: rng.random_bool(0.02),
         featured_rank: None,
         published_at: published_at.map(time::to_db),
@@ -455,6 +458,8 @@ fn generated(
         version: 1,
         created_at: now,
         updated_at: now,
+        authors: Vec::new(),
+        tags: Vec::new(),
     };
     let byline: Vec<String> = if rng.random_bool(0.15) {
         let first = pick(rng, author_ids).clone();
@@ -472,5 +477,7 @@ fn generated(
         .collect();
     tags.sort();
     tags.dedup();
-    articles::insert(conn, &row, &byline, &tags)
+    new.authors = byline;
+    new.tags = tags;
+    articles::insert(conn, &new)
 }

@@ -3,9 +3,10 @@
 use crate::error::{ApiError, Code};
 use toasoan_domain::slug::{Slug, first_free};
 
-/// The slug to store: the one asked for, if free; otherwise one made from
-/// `source` (a title or name), numbered past those already taken. `taken`
-/// lists the slugs that clash with a base.
+/// The slug to store for a new resource: the one asked for, if free;
+/// otherwise one made from `source` (a title or name), or from `fallback`
+/// when `source` leaves nothing sluggable, numbered past those already
+/// taken. `taken` lists the slugs that clash with a base.
 pub fn choose(
     requested: Option<&str>,
     source: &str,
@@ -13,11 +14,7 @@ pub fn choose(
     taken: impl FnOnce(&str) -> Result<Vec<String>, ApiError>,
 ) -> Result<String, ApiError> {
     if let Some(raw) = requested {
-        let slug = Slug::parse(raw.trim()).map_err(ApiError::field)?;
-        if taken(slug.as_str())?.iter().any(|t| t == slug.as_str()) {
-            return Err(Code::SlugTaken.err(format!("the slug {slug} is already in use")));
-        }
-        return Ok(slug.into_string());
+        return claim(raw, taken);
     }
     // A title of only emoji or punctuation still gets a readable slug.
     let base = Slug::from_title(source)
@@ -25,4 +22,75 @@ pub fn choose(
         .ok_or_else(|| ApiError::internal("fallback slug is empty"))?;
     let taken = taken(base.as_str())?;
     Ok(first_free(&base, &taken).into_string())
+}
+
+/// The new slug of a renamed resource: `None` when none is asked for or it
+/// is the `current` one; the one asked for when it is valid and free.
+pub fn change(
+    current: &str,
+    requested: Option<&str>,
+    taken: impl FnOnce(&str) -> Result<Vec<String>, ApiError>,
+) -> Result<Option<String>, ApiError> {
+    match requested {
+        Some(raw) if raw != current => claim(raw, taken).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A slug asked for by name: valid and free, or refused (never renumbered).
+fn claim(
+    raw: &str,
+    taken: impl FnOnce(&str) -> Result<Vec<String>, ApiError>,
+) -> Result<String, ApiError> {
+    let slug = Slug::parse(raw.trim()).map_err(ApiError::field)?;
+    if taken(slug.as_str())?.iter().any(|t| t == slug.as_str()) {
+        return Err(Code::SlugTaken.err(format!("the slug {slug} is already in use")));
+    }
+    Ok(slug.into_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taken(slugs: &[&str]) -> impl FnOnce(&str) -> Result<Vec<String>, ApiError> {
+        let slugs: Vec<String> = slugs.iter().map(|s| (*s).to_owned()).collect();
+        move |_| Ok(slugs)
+    }
+
+    fn code(result: Result<impl std::fmt::Debug, ApiError>) -> Option<Code> {
+        result.err().map(|e| e.code())
+    }
+
+    #[test]
+    fn a_new_resource_gets_its_slug_from_the_name_numbered_past_clashes() {
+        let chosen = choose(None, "Thời sự", "muc", taken(&["thoi-su", "thoi-su-2"]));
+        assert_eq!(chosen.ok().as_deref(), Some("thoi-su-3"));
+        let chosen = choose(None, "🎉", "chuyen-muc", taken(&[]));
+        assert_eq!(chosen.ok().as_deref(), Some("chuyen-muc"));
+        let asked = choose(Some(" tin-nhanh "), "Thời sự", "muc", taken(&[]));
+        assert_eq!(asked.ok().as_deref(), Some("tin-nhanh"));
+        let clash = choose(Some("thoi-su"), "Khác", "muc", taken(&["thoi-su"]));
+        assert_eq!(code(clash), Some(Code::SlugTaken));
+    }
+
+    #[test]
+    fn a_rename_changes_the_slug_only_when_another_free_one_is_asked_for() {
+        assert_eq!(
+            change("thoi-su", None, taken(&["thoi-su"])).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            change("thoi-su", Some("thoi-su"), taken(&["thoi-su"])).ok(),
+            Some(None)
+        );
+        assert_eq!(
+            change("thoi-su", Some("tin-nhanh"), taken(&[])).ok(),
+            Some(Some("tin-nhanh".to_owned()))
+        );
+        let clash = change("thoi-su", Some("the-gioi"), taken(&["the-gioi"]));
+        assert_eq!(code(clash), Some(Code::SlugTaken));
+        let invalid = change("thoi-su", Some("Thế giới"), taken(&[]));
+        assert_eq!(code(invalid), Some(Code::ValidationFailed));
+    }
 }

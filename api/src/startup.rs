@@ -91,7 +91,7 @@ pub fn create_user(
             email: email.as_str().to_owned(),
             display_name: display_name.to_owned(),
             password_hash: hash,
-            role: role.as_str().to_owned(),
+            role,
             is_active: true,
             created_at: now,
             updated_at: now,

@@ -1,21 +1,56 @@
 //! Shapes shared by several resources: the short references an article
-//! carries to its category, authors and tags, and images.
+//! carries to its category, authors and tags, the account view that
+//! `/users` and `/auth/me` both answer with, and images.
 
+use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::borrow::Cow;
 use toasoan_domain::author::Author;
 use toasoan_domain::category::Category;
 use toasoan_domain::image::{FocalPoint, Image};
 use toasoan_domain::image_file::ImageFormat;
+use toasoan_domain::slug::MAX_SLUG_LEN;
 use toasoan_domain::tag::Tag;
+use toasoan_domain::user::{Role, User};
 use toasoan_persistence::models::image::MEDIA_PREFIX;
+use toasoan_persistence::models::user::UserRow;
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+
+/// A URL slug as requests may set it: the rules of `Slug::parse` (except
+/// that it cannot have the shape of an id, which a pattern cannot say
+/// simply). Documentation only: request fields name it with
+/// `#[schema(value_type = Option<SlugText>)]`, and it renders as `Slug`.
+pub struct SlugText;
+
+impl utoipa::__dev::ComposeSchema for SlugText {
+    fn compose(_: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(
+                "A URL slug: lowercase letters a-z, digits and single hyphens between them.",
+            ))
+            .min_length(Some(1))
+            .max_length(Some(MAX_SLUG_LEN))
+            .pattern(Some("^[a-z0-9]+(-[a-z0-9]+)*$"))
+            .examples(["theo-guong-bac"])
+            .into()
+    }
+}
+
+impl ToSchema for SlugText {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Slug")
+    }
+}
 
 /// A short reference to a category, author or tag.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Ref {
     /// UUIDv7.
-    #[schema(example = "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a")]
+    #[schema(format = Uuid, example = "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a")]
     pub id: String,
     /// URL slug.
     #[schema(example = "theo-guong-bac")]
@@ -131,4 +166,44 @@ impl From<&Image> for ImageView {
             updated_at: image.updated_at,
         }
     }
+}
+/// An account, never with its password hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    /// UUIDv7.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Login e-mail.
+    #[schema(example = "bientap@baoquangnam.vn")]
+    pub email: String,
+    /// Shown name.
+    #[schema(example = "Nguyễn Văn Biên")]
+    pub display_name: String,
+    /// admin, editor or author.
+    pub role: Role,
+    /// False once disabled: the account cannot log in.
+    pub is_active: bool,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id.to_string(),
+            email: user.email.as_str().to_owned(),
+            display_name: user.display_name,
+            role: user.role,
+            is_active: user.is_active,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+/// The view of a stored account.
+pub fn user_view(row: UserRow) -> Result<UserView, ApiError> {
+    Ok(User::try_from(row)?.into())
 }

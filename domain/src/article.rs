@@ -68,8 +68,20 @@ pub struct Article {
 impl ArticleMeta {
     /// True when readers may see it at `now`.
     pub fn is_public(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Published && self.published_at.is_some_and(|at| at <= now)
+        visible_to_readers(self.status, self.published_at, now)
     }
+}
+
+/// The one definition of "visible to readers": published, and its
+/// publication instant has come. The SQL filter of the public list
+/// (`Visibility::Public` in `toasoan_persistence::queries::articles`)
+/// mirrors it, and a test there checks they agree; change both together.
+pub fn visible_to_readers(
+    status: Status,
+    published_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    status == Status::Published && published_at.is_some_and(|at| at <= now)
 }
 
 /// An article title: 1 to 300 characters after trimming.
@@ -263,6 +275,23 @@ mod tests {
             status.public(Some(now - Duration::minutes(5)), now),
             PublicStatus::Published
         );
+    }
+
+    #[test]
+    fn readers_see_only_published_articles_whose_time_has_come() {
+        let now = Utc::now();
+        let past = Some(now - Duration::minutes(5));
+        assert!(visible_to_readers(Status::Published, past, now));
+        assert!(visible_to_readers(Status::Published, Some(now), now));
+        assert!(!visible_to_readers(
+            Status::Published,
+            Some(now + Duration::minutes(5)),
+            now
+        ));
+        assert!(!visible_to_readers(Status::Published, None, now));
+        for status in [Status::Draft, Status::InReview, Status::Archived] {
+            assert!(!visible_to_readers(status, past, now));
+        }
     }
 
     #[test]

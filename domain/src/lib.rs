@@ -13,6 +13,7 @@ pub mod error;
 pub mod image;
 pub mod image_file;
 pub mod number;
+pub mod site;
 pub mod slug;
 pub mod tag;
 pub mod text;

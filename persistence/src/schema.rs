@@ -157,6 +157,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    site_settings (id) {
+        id -> Integer,
+        name -> Text,
+        url -> Text,
+        language -> Text,
+        time_zone -> Text,
+        logo_url -> Nullable<Text>,
+        article_path -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));

@@ -8,7 +8,8 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use toasoan_domain::block::Block;
 use toasoan_domain::image::{FocalPoint, Image, search_text};
 use toasoan_domain::image_file::{ImageFormat, Rendition};
-use toasoan_persistence::models::article::ArticleRow;
+use toasoan_domain::slug::Slug;
+use toasoan_persistence::models::article::NewArticle;
 use toasoan_persistence::models::image::{ImageChanges, ImageRow, renditions_json};
 use toasoan_persistence::queries::{articles, images};
 use toasoan_persistence::{DbError, PooledConn, connect, migrate, time};
@@ -89,28 +90,14 @@ fn image(hash: &str, caption: Option<&str>, credit: Option<&str>, at: NaiveDateT
     }
 }
 
-fn article(body: &[Block], cover: Option<&str>) -> ArticleRow {
+fn article(body: &[Block], cover: Option<&str>) -> NewArticle {
     let id = Uuid::now_v7().to_string();
-    let now = time::now();
-    ArticleRow {
-        slug: format!("bai-{}", &id[24..]),
-        id,
-        title: "Bài viết".into(),
-        sapo: None,
-        body: serde_json::to_string(body).unwrap(),
-        body_html: String::new(),
-        status: "draft".into(),
-        featured: false,
-        featured_rank: None,
-        published_at: None,
-        category_id: None,
-        cover_image_id: cover.map(Into::into),
-        created_by: None,
-        comment_count: 0,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-    }
+    let slug = Slug::parse(&format!("bai-{}", &id[24..])).unwrap();
+    let mut new = NewArticle::draft("Bài viết".into(), slug, "", time::now());
+    new.created_by = None;
+    new.body = serde_json::to_string(body).unwrap();
+    new.cover_image_id = cover.map(Into::into);
+    new
 }
 
 #[test]
@@ -262,7 +249,7 @@ fn an_image_used_as_a_cover_or_in_a_body_is_not_deleted() {
     let with_block = article(&[para.clone(), block], None);
     let mentions = article(&[para], None);
     for row in [&with_cover, &with_block, &mentions] {
-        articles::insert(&mut db.conn, row, &[], &[]).unwrap();
+        articles::insert(&mut db.conn, row).unwrap();
     }
 
     let users = images::users(&mut db.conn, &cover.id).unwrap();

@@ -91,6 +91,8 @@ registry! {
     ImageNotFound = (404, "image_not_found"),
     /// No such file under `/media`.
     FileNotFound = (404, "file_not_found"),
+    /// No sitemap has this name.
+    SitemapNotFound = (404, "sitemap_not_found"),
     /// The path exists but not with this method; `Allow` lists the methods.
     MethodNotAllowed = (405, "method_not_allowed"),
     /// No representation matches the request's `Accept*` headers.

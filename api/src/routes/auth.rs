@@ -4,12 +4,12 @@ use crate::auth;
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::responses::*;
-use crate::routes::users::{UserView, view as users_view};
 use crate::state::AppState;
+use crate::views::{UserView, user_view};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use toasoan_domain::user::{Email, Role};
+use toasoan_domain::user::Email;
 use toasoan_persistence::models::session::{RefreshTokenRow, SessionRow};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::time;
@@ -121,7 +121,7 @@ pub async fn login(
         Some(user) if ok && user.is_active => user,
         _ => return Err(invalid_credentials()),
     };
-    let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+    let role = user.role;
     let tokens = state.tokens.clone();
     let pair = state
         .write(move |conn| {
@@ -212,7 +212,7 @@ pub async fn refresh_token(
                 tracing::warn!("refresh token reused; session revoked");
                 return Ok(None);
             }
-            let role = Role::parse(&user.role).map_err(ApiError::internal)?;
+            let role = user.role;
             Ok(Some(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,
                 token_type: "Bearer",
@@ -255,5 +255,5 @@ pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     let row = row.ok_or_else(|| Code::UserNotFound.err("no such account"))?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "private, no-store"))
-        .json(users_view(row)?))
+        .json(user_view(row)?))
 }

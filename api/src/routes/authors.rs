@@ -3,21 +3,21 @@
 use crate::caller::{Editor, Viewer};
 use crate::error::{ApiError, Code, Problem};
 use crate::extractors::{nullable, resolve_patch};
-use crate::http_cache::{respond, respond_page};
-use crate::pagination::{self, Page};
+use crate::pagination::{AlphabeticalQuery, Page};
 use crate::responses::*;
-use crate::slugs;
 use crate::state::AppState;
+use crate::taxonomy::{self, Taxon, TextRules};
+use crate::views::SlugText;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use toasoan_domain::FieldError;
 use toasoan_domain::author::{self, Author};
 use toasoan_domain::text::vietnamese_sort_key;
-use toasoan_domain::{FieldError, ValidationErrors};
 use toasoan_persistence::models::author::{AuthorChanges, AuthorRow};
 use toasoan_persistence::queries::{authors, users};
 use toasoan_persistence::{DbConn, time};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 crate::endpoints![
     list_authors,
@@ -31,6 +31,7 @@ crate::endpoints![
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuthorView {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// URL slug.
     #[schema(example = "le-thi-nhu-thuy")]
@@ -42,6 +43,7 @@ pub struct AuthorView {
     pub bio: Option<String>,
     /// The linked account (shown to staff only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = Uuid)]
     pub user_id: Option<String>,
     /// When created.
     pub created_at: DateTime<Utc>,
@@ -72,13 +74,16 @@ fn view(row: AuthorRow, staff: bool) -> Result<AuthorView, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct CreateAuthor {
     /// Byline name, 1 to 120 characters.
-    #[schema(example = "Lê Thị Như Thủy")]
+    #[schema(example = "Lê Thị Như Thủy", min_length = 1, max_length = 120)]
     pub name: String,
     /// Slug; made from the name when absent.
+    #[schema(value_type = Option<SlugText>)]
     pub slug: Option<String>,
     /// Up to 2 000 characters.
+    #[schema(max_length = 2000)]
     pub bio: Option<String>,
     /// Account to link, so the byline defaults to this author for it.
+    #[schema(format = Uuid)]
     pub user_id: Option<String>,
 }
 
@@ -86,57 +91,33 @@ pub struct CreateAuthor {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAuthor {
-    /// New name.
+    /// New name, 1 to 120 characters.
+    #[schema(min_length = 1, max_length = 120)]
     pub name: Option<String>,
     /// New slug.
+    #[schema(value_type = Option<SlugText>)]
     pub slug: Option<String>,
-    /// New bio, or null.
+    /// New bio (up to 2 000 characters), or null.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub bio: Option<Option<String>>,
     /// New linked account, or null.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub user_id: Option<Option<String>>,
 }
 
-/// Paging of a list in alphabetical order.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct AlphabeticalQuery {
-    /// Page size, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
+/// An author's name and bio rules.
+const RULES: TextRules = TextRules {
+    name: author::name,
+    text: author::bio,
+};
 
-impl AlphabeticalQuery {
-    /// The checked limit and keyset position.
-    pub fn parse(&self) -> Result<(i64, Option<(String, String)>), ApiError> {
-        let limit = pagination::limit(self.limit)?;
-        let after = match &self.cursor {
-            Some(c) => {
-                let mut parts = pagination::decode_cursor(c, "a", 2)?.into_iter();
-                Some((
-                    parts.next().unwrap_or_default(),
-                    parts.next().unwrap_or_default(),
-                ))
-            }
-            None => None,
-        };
-        Ok((limit, after))
-    }
-}
-
-/// The cursor after a row of an alphabetical list.
-pub fn alphabetical_cursor(sort_key: &str, id: &str) -> String {
-    pagination::encode_cursor("a", &[sort_key, id])
-}
-
-fn not_found() -> ApiError {
-    Code::AuthorNotFound.err("no such author")
+impl Taxon for AuthorRow {
+    const COLLECTION: &'static str = "/api/v1/authors";
+    const FALLBACK_SLUG: &'static str = "tac-gia";
+    const NOT_FOUND: Code = Code::AuthorNotFound;
+    const NOUN: &'static str = "author";
 }
 
 fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
@@ -160,14 +141,9 @@ pub async fn list_authors(
     viewer: Viewer,
     query: web::Query<AlphabeticalQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, after) = query.parse()?;
-    let rows = state
-        .db(move |conn| Ok(authors::page(conn, after, limit + 1)?))
-        .await?;
-    let page = Page::new(rows, limit, |r| alphabetical_cursor(&r.sort_key, &r.id));
     let staff = viewer.is_staff();
-    let page = page.try_map(|r| view(r, staff))?;
-    respond_page(&req, &page, state.audience(staff))
+    let audience = state.audience(staff);
+    taxonomy::list(&state, &req, &query, audience, |r| view(r, staff)).await
 }
 
 /// One author by id or slug.
@@ -184,62 +160,50 @@ pub async fn get_author(
     viewer: Viewer,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
-    let row = state
-        .db(move |conn| Ok(authors::find(conn, &key)?))
-        .await?
-        .ok_or_else(not_found)?;
     let staff = viewer.is_staff();
-    respond(&req, &view(row, staff)?, "", state.audience(staff))
+    let audience = state.audience(staff);
+    taxonomy::get(&state, &req, key.into_inner(), audience, |r| view(r, staff)).await
 }
 
 /// Creates an author.
 #[utoipa::path(post, path = "/api/v1/authors", operation_id = "create_author", tag = "authors",
     security(("bearer" = [])), request_body = CreateAuthor,
     responses(
-        (status = 201, description = "Created", body = AuthorView),
+        (status = 201, description = "Created", body = AuthorView, headers(
+            ("Location" = String, description = "The new author's URL, `/api/v1/authors/{id}`"),
+            ("ETag" = String, description = "The validator a read of it sends"))),
         EditorOnly,
         (status = 409, description = "The slug is taken (`slug_taken`) or the account is linked already (`account_linked`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
     ))]
 pub async fn create_author(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     body: web::Json<CreateAuthor>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let mut errors = ValidationErrors::default();
-    let name = errors.check(author::name(&body.name));
-    let bio = errors.check(author::bio(body.bio.as_deref()));
-    let (Some(name), Some(bio)) = (name, bio) else {
-        return Err(errors.into());
-    };
-    let row = state
-        .write(move |conn| {
-            let user_id = body
-                .user_id
-                .as_deref()
-                .map(|u| check_user(conn, u))
-                .transpose()?;
-            let slug = slugs::choose(body.slug.as_deref(), &name, "tac-gia", |base| {
-                Ok(authors::taken_slugs(conn, base)?)
-            })?;
-            let now = time::now();
-            let row = AuthorRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                slug,
-                sort_key: vietnamese_sort_key(&name),
-                name,
-                bio,
-                user_id,
-                created_at: now,
-                updated_at: now,
-            };
-            authors::insert(conn, &row)?;
-            Ok(row)
+    let (name, bio) = RULES.new_values(&body.name, body.bio.as_deref())?;
+    let row = taxonomy::create(&state, move |conn| {
+        let user_id = body
+            .user_id
+            .as_deref()
+            .map(|u| check_user(conn, u))
+            .transpose()?;
+        let now = time::now();
+        Ok(AuthorRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            slug: taxonomy::new_slug::<AuthorRow>(conn, body.slug.as_deref(), &name)?,
+            sort_key: vietnamese_sort_key(&name),
+            name,
+            bio,
+            user_id,
+            created_at: now,
+            updated_at: now,
         })
-        .await?;
-    Ok(HttpResponse::Created().json(view(row, true)?))
+    })
+    .await?;
+    taxonomy::created(&req, &row, &view(row.clone(), true)?)
 }
 
 /// Changes an author.
@@ -250,7 +214,7 @@ pub async fn create_author(
         (status = 200, description = "Updated", body = AuthorView),
         EditorOnly,
         AuthorNotFound,
-        (status = 409, description = "The slug is taken or the account linked elsewhere", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken (`slug_taken`) or the account linked elsewhere (`account_linked`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
     ))]
 pub async fn update_author(
@@ -259,43 +223,22 @@ pub async fn update_author(
     key: web::Path<String>,
     body: web::Json<UpdateAuthor>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
     let body = body.into_inner();
-    let mut errors = ValidationErrors::default();
-    let name = body
-        .name
-        .as_deref()
-        .map(author::name)
-        .and_then(|r| errors.check(r));
-    let bio = match &body.bio {
-        Some(b) => errors.check(author::bio(b.as_deref())),
-        None => None,
-    };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let row = state
-        .write(move |conn| {
-            let current = authors::find(conn, &key)?.ok_or_else(not_found)?;
-            let user_id = resolve_patch(&body.user_id, |u| check_user(conn, u))?;
-            let slug = match body.slug.as_deref() {
-                Some(s) if s != current.slug => Some(slugs::choose(Some(s), "", "", |base| {
-                    Ok(authors::taken_slugs(conn, base)?)
-                })?),
-                _ => None,
-            };
-            let changes = AuthorChanges {
-                slug,
-                sort_key: name.as_deref().map(vietnamese_sort_key),
-                name,
-                bio,
-                user_id,
-                updated_at: Some(time::now()),
-            };
-            authors::update(conn, &current.id, &changes)?;
-            authors::find(conn, &current.id)?.ok_or_else(not_found)
+    let (name, bio) = RULES.changed_values(
+        body.name.as_deref(),
+        body.bio.as_ref().map(Option::as_deref),
+    )?;
+    let row = taxonomy::update(&state, key.into_inner(), body.slug, move |conn, _| {
+        Ok(AuthorChanges {
+            user_id: resolve_patch(&body.user_id, |u| check_user(conn, u))?,
+            sort_key: name.as_deref().map(vietnamese_sort_key),
+            name,
+            bio,
+            slug: None,
+            updated_at: Some(time::now()),
         })
-        .await?;
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view(row, true)?))
 }
 
@@ -314,16 +257,11 @@ pub async fn delete_author(
     _editor: Editor,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
-    state
-        .write(move |conn| {
-            let current = authors::find(conn, &key)?.ok_or_else(not_found)?;
-            if authors::in_use(conn, &current.id)? {
-                return Err(Code::AuthorInUse.err("articles still name this author"));
-            }
-            authors::delete(conn, &current.id)?;
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    taxonomy::delete(&state, key.into_inner(), |conn, author: &AuthorRow| {
+        if authors::in_use(conn, &author.id)? {
+            return Err(Code::AuthorInUse.err("articles still name this author"));
+        }
+        Ok(())
+    })
+    .await
 }

@@ -6,12 +6,12 @@ use crate::extractors::{nullable, resolve_patch};
 use crate::http_cache::respond;
 use crate::pagination::Page;
 use crate::responses::*;
-use crate::slugs;
 use crate::state::AppState;
+use crate::taxonomy::{self, Taxon, TextRules};
+use crate::views::SlugText;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use toasoan_domain::ValidationErrors;
 use toasoan_domain::category::{self, Category};
 use toasoan_persistence::models::category::{CategoryChanges, CategoryRow};
 use toasoan_persistence::queries::categories;
@@ -30,6 +30,7 @@ crate::endpoints![
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryView {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// URL slug.
     #[schema(example = "theo-guong-bac")]
@@ -40,6 +41,7 @@ pub struct CategoryView {
     /// Optional description.
     pub description: Option<String>,
     /// The parent category, for sub-sections.
+    #[schema(format = Uuid)]
     pub parent_id: Option<String>,
     /// Order among its siblings, ascending.
     pub position: i32,
@@ -73,11 +75,13 @@ fn view(row: CategoryRow) -> Result<CategoryView, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct CreateCategory {
     /// Display name, 1 to 100 characters.
-    #[schema(example = "Theo gương Bác")]
+    #[schema(example = "Theo gương Bác", min_length = 1, max_length = 100)]
     pub name: String,
     /// Slug; made from the name when absent.
+    #[schema(value_type = Option<SlugText>)]
     pub slug: Option<String>,
     /// Up to 1 000 characters.
+    #[schema(max_length = 1000)]
     pub description: Option<String>,
     /// Parent category id or slug.
     #[schema(example = "chinh-tri")]
@@ -90,13 +94,15 @@ pub struct CreateCategory {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategory {
-    /// New name.
+    /// New name, 1 to 100 characters.
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     /// New slug.
+    #[schema(value_type = Option<SlugText>)]
     pub slug: Option<String>,
-    /// New description, or null.
+    /// New description (up to 1 000 characters), or null.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1000)]
     pub description: Option<Option<String>>,
     /// New parent id or slug, or null for a top-level section.
     #[serde(default, deserialize_with = "nullable")]
@@ -106,8 +112,17 @@ pub struct UpdateCategory {
     pub position: Option<i32>,
 }
 
-fn not_found() -> ApiError {
-    Code::CategoryNotFound.err("no such category")
+/// A category's name and description rules.
+const RULES: TextRules = TextRules {
+    name: category::name,
+    text: category::description,
+};
+
+impl Taxon for CategoryRow {
+    const COLLECTION: &'static str = "/api/v1/categories";
+    const FALLBACK_SLUG: &'static str = "chuyen-muc";
+    const NOT_FOUND: Code = Code::CategoryNotFound;
+    const NOUN: &'static str = "category";
 }
 
 /// Checks a proposed parent and returns its id. Writers of the tree take
@@ -165,61 +180,48 @@ pub async fn get_category(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
-    let row = state
-        .db(move |conn| Ok(categories::find(conn, &key)?))
-        .await?
-        .ok_or_else(not_found)?;
-    respond(&req, &view(row)?, "", state.audience(false))
+    taxonomy::get(&state, &req, key.into_inner(), state.audience(false), view).await
 }
 
 /// Creates a category.
 #[utoipa::path(post, path = "/api/v1/categories", operation_id = "create_category", tag = "categories",
     security(("bearer" = [])), request_body = CreateCategory,
     responses(
-        (status = 201, description = "Created", body = CategoryView),
+        (status = 201, description = "Created", body = CategoryView, headers(
+            ("Location" = String, description = "The new category's URL, `/api/v1/categories/{id}`"),
+            ("ETag" = String, description = "The validator a read of it sends"))),
         EditorOnly,
         SlugTaken,
         JsonBody,
     ))]
 pub async fn create_category(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     body: web::Json<CreateCategory>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let mut errors = ValidationErrors::default();
-    let name = errors.check(category::name(&body.name));
-    let description = errors.check(category::description(body.description.as_deref()));
-    let (Some(name), Some(description)) = (name, description) else {
-        return Err(errors.into());
-    };
-    let row = state
-        .write(move |conn| {
-            let parent_id = body
-                .parent_id
-                .as_deref()
-                .map(|p| resolve_parent(conn, None, p))
-                .transpose()?;
-            let slug = slugs::choose(body.slug.as_deref(), &name, "chuyen-muc", |base| {
-                Ok(categories::taken_slugs(conn, base)?)
-            })?;
-            let now = time::now();
-            let row = CategoryRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                slug,
-                name,
-                description,
-                parent_id,
-                position: body.position.unwrap_or(0),
-                created_at: now,
-                updated_at: now,
-            };
-            categories::insert(conn, &row)?;
-            Ok(row)
+    let (name, description) = RULES.new_values(&body.name, body.description.as_deref())?;
+    let row = taxonomy::create(&state, move |conn| {
+        let parent_id = body
+            .parent_id
+            .as_deref()
+            .map(|p| resolve_parent(conn, None, p))
+            .transpose()?;
+        let now = time::now();
+        Ok(CategoryRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            slug: taxonomy::new_slug::<CategoryRow>(conn, body.slug.as_deref(), &name)?,
+            name,
+            description,
+            parent_id,
+            position: body.position.unwrap_or(0),
+            created_at: now,
+            updated_at: now,
         })
-        .await?;
-    Ok(HttpResponse::Created().json(view(row)?))
+    })
+    .await?;
+    taxonomy::created(&req, &row, &view(row.clone())?)
 }
 
 /// Changes a category.
@@ -239,45 +241,27 @@ pub async fn update_category(
     key: web::Path<String>,
     body: web::Json<UpdateCategory>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
     let body = body.into_inner();
-    let mut errors = ValidationErrors::default();
-    let name = body
-        .name
-        .as_deref()
-        .map(category::name)
-        .and_then(|r| errors.check(r));
-    let description = match &body.description {
-        Some(d) => errors.check(category::description(d.as_deref())),
-        None => None,
-    };
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let row = state
-        .write(move |conn| {
-            let current = categories::find(conn, &key)?.ok_or_else(not_found)?;
-            let parent_id = resolve_patch(&body.parent_id, |p| {
-                resolve_parent(conn, Some(&current.id), p)
-            })?;
-            let slug = match body.slug.as_deref() {
-                Some(s) if s != current.slug => Some(slugs::choose(Some(s), "", "", |base| {
-                    Ok(categories::taken_slugs(conn, base)?)
-                })?),
-                _ => None,
-            };
-            let changes = CategoryChanges {
-                slug,
+    let description = body.description.as_ref().map(Option::as_deref);
+    let (name, description) = RULES.changed_values(body.name.as_deref(), description)?;
+    let row = taxonomy::update(
+        &state,
+        key.into_inner(),
+        body.slug,
+        move |conn, current: &CategoryRow| {
+            Ok(CategoryChanges {
+                parent_id: resolve_patch(&body.parent_id, |p| {
+                    resolve_parent(conn, Some(&current.id), p)
+                })?,
+                slug: None,
                 name,
                 description,
-                parent_id,
                 position: body.position,
                 updated_at: Some(time::now()),
-            };
-            categories::update(conn, &current.id, &changes)?;
-            categories::find(conn, &current.id)?.ok_or_else(not_found)
-        })
-        .await?;
+            })
+        },
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(view(row)?))
 }
 
@@ -296,17 +280,12 @@ pub async fn delete_category(
     _editor: Editor,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
-    state
-        .write(move |conn| {
-            let current = categories::find(conn, &key)?.ok_or_else(not_found)?;
-            if categories::in_use(conn, &current.id)? {
-                return Err(Code::CategoryInUse
-                    .err("articles or sub-categories still use this category; move them first"));
-            }
-            categories::delete(conn, &current.id)?;
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    taxonomy::delete(&state, key.into_inner(), |conn, category: &CategoryRow| {
+        if categories::in_use(conn, &category.id)? {
+            return Err(Code::CategoryInUse
+                .err("articles or sub-categories still use this category; move them first"));
+        }
+        Ok(())
+    })
+    .await
 }

@@ -7,9 +7,12 @@ pub mod articles;
 pub mod auth;
 pub mod authors;
 pub mod categories;
+pub mod feeds;
 pub mod health;
 pub mod images;
 pub mod media;
+pub mod site;
+pub mod sitemaps;
 pub mod tags;
 pub mod users;
 
@@ -27,6 +30,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         articles::endpoints,
         images::endpoints,
         media::endpoints,
+        site::endpoints,
+        feeds::endpoints,
+        sitemaps::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

@@ -2,19 +2,17 @@
 
 use crate::caller::Editor;
 use crate::error::{ApiError, Code};
-use crate::http_cache::{respond, respond_page};
-use crate::pagination::Page;
+use crate::pagination::{AlphabeticalQuery, Page};
 use crate::responses::*;
-use crate::routes::authors::{AlphabeticalQuery, alphabetical_cursor};
-use crate::slugs;
 use crate::state::AppState;
+use crate::taxonomy::{self, Taxon};
+use crate::views::SlugText;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use toasoan_domain::tag::{self, Tag};
 use toasoan_domain::text::vietnamese_sort_key;
 use toasoan_persistence::models::tag::{TagChanges, TagRow};
-use toasoan_persistence::queries::tags;
 use toasoan_persistence::time;
 use utoipa::ToSchema;
 
@@ -24,6 +22,7 @@ crate::endpoints![list_tags, create_tag, get_tag, update_tag, delete_tag];
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TagView {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// URL slug.
     #[schema(example = "hoc-tap-va-lam-theo-bac")]
@@ -55,14 +54,18 @@ fn view(row: TagRow) -> Result<TagView, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct TagInput {
     /// Display name, 1 to 80 characters (required on create).
-    #[schema(example = "Học tập và làm theo Bác")]
+    #[schema(example = "Học tập và làm theo Bác", min_length = 1, max_length = 80)]
     pub name: Option<String>,
     /// Slug; made from the name when absent on create.
+    #[schema(value_type = Option<SlugText>)]
     pub slug: Option<String>,
 }
 
-fn not_found() -> ApiError {
-    Code::TagNotFound.err("no such tag")
+impl Taxon for TagRow {
+    const COLLECTION: &'static str = "/api/v1/tags";
+    const FALLBACK_SLUG: &'static str = "the";
+    const NOT_FOUND: Code = Code::TagNotFound;
+    const NOUN: &'static str = "tag";
 }
 
 /// Tags in Vietnamese alphabetical order.
@@ -78,12 +81,7 @@ pub async fn list_tags(
     req: HttpRequest,
     query: web::Query<AlphabeticalQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (limit, after) = query.parse()?;
-    let rows = state
-        .db(move |conn| Ok(tags::page(conn, after, limit + 1)?))
-        .await?;
-    let page = Page::new(rows, limit, |r| alphabetical_cursor(&r.sort_key, &r.id)).try_map(view)?;
-    respond_page(&req, &page, state.audience(false))
+    taxonomy::list(&state, &req, &query, state.audience(false), view).await
 }
 
 /// One tag by id or slug.
@@ -99,47 +97,39 @@ pub async fn get_tag(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
-    let row = state
-        .db(move |conn| Ok(tags::find(conn, &key)?))
-        .await?
-        .ok_or_else(not_found)?;
-    respond(&req, &view(row)?, "", state.audience(false))
+    taxonomy::get(&state, &req, key.into_inner(), state.audience(false), view).await
 }
 
 /// Creates a tag.
 #[utoipa::path(post, path = "/api/v1/tags", operation_id = "create_tag", tag = "tags",
     security(("bearer" = [])), request_body = TagInput,
     responses(
-        (status = 201, description = "Created", body = TagView),
+        (status = 201, description = "Created", body = TagView, headers(
+            ("Location" = String, description = "The new tag's URL, `/api/v1/tags/{id}`"),
+            ("ETag" = String, description = "The validator a read of it sends"))),
         EditorOnly,
         SlugTaken,
         JsonBody,
     ))]
 pub async fn create_tag(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     body: web::Json<TagInput>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let name = tag::name(body.name.as_deref().unwrap_or_default()).map_err(ApiError::field)?;
-    let row = state
-        .write(move |conn| {
-            let slug = slugs::choose(body.slug.as_deref(), &name, "the", |base| {
-                Ok(tags::taken_slugs(conn, base)?)
-            })?;
-            let row = TagRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                slug,
-                sort_key: vietnamese_sort_key(&name),
-                name,
-                created_at: time::now(),
-            };
-            tags::insert(conn, &row)?;
-            Ok(row)
+    let row = taxonomy::create(&state, move |conn| {
+        Ok(TagRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            slug: taxonomy::new_slug::<TagRow>(conn, body.slug.as_deref(), &name)?,
+            sort_key: vietnamese_sort_key(&name),
+            name,
+            created_at: time::now(),
         })
-        .await?;
-    Ok(HttpResponse::Created().json(view(row)?))
+    })
+    .await?;
+    taxonomy::created(&req, &row, &view(row.clone())?)
 }
 
 /// Renames a tag or changes its slug.
@@ -159,7 +149,6 @@ pub async fn update_tag(
     key: web::Path<String>,
     body: web::Json<TagInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
     let body = body.into_inner();
     let name = body
         .name
@@ -167,24 +156,14 @@ pub async fn update_tag(
         .map(tag::name)
         .transpose()
         .map_err(ApiError::field)?;
-    let row = state
-        .write(move |conn| {
-            let current = tags::find(conn, &key)?.ok_or_else(not_found)?;
-            let slug = match body.slug.as_deref() {
-                Some(s) if s != current.slug => Some(slugs::choose(Some(s), "", "", |base| {
-                    Ok(tags::taken_slugs(conn, base)?)
-                })?),
-                _ => None,
-            };
-            let changes = TagChanges {
-                slug,
-                sort_key: name.as_deref().map(vietnamese_sort_key),
-                name,
-            };
-            tags::update(conn, &current.id, &changes)?;
-            tags::find(conn, &current.id)?.ok_or_else(not_found)
+    let row = taxonomy::update(&state, key.into_inner(), body.slug, move |_, _| {
+        Ok(TagChanges {
+            slug: None,
+            sort_key: name.as_deref().map(vietnamese_sort_key),
+            name,
         })
-        .await?;
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(view(row)?))
 }
 
@@ -202,13 +181,5 @@ pub async fn delete_tag(
     _editor: Editor,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = key.into_inner();
-    state
-        .write(move |conn| {
-            let current = tags::find(conn, &key)?.ok_or_else(not_found)?;
-            tags::delete(conn, &current.id)?;
-            Ok(())
-        })
-        .await?;
-    Ok(HttpResponse::NoContent().finish())
+    taxonomy::delete(&state, key.into_inner(), |_, _: &TagRow| Ok(())).await
 }

@@ -6,57 +6,18 @@ use crate::error::{ApiError, Code, Problem};
 use crate::pagination::Page;
 use crate::responses::*;
 use crate::state::AppState;
+use crate::views::{UserView, user_view as view};
+use actix_web::http::header;
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use toasoan_domain::ValidationErrors;
-use toasoan_domain::user::{Email, Password, Role, User, display_name};
-use toasoan_persistence::models::user::{NewUser, UserChanges, UserRow};
+use toasoan_domain::user::{Email, Password, Role, display_name};
+use toasoan_persistence::models::user::{NewUser, UserChanges};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::{Guarded, time};
 use utoipa::ToSchema;
 
 crate::endpoints![list_users, create_user, get_user, update_user];
-
-/// An account, never with its password hash.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserView {
-    /// UUIDv7.
-    pub id: String,
-    /// Login e-mail.
-    #[schema(example = "bientap@baoquangnam.vn")]
-    pub email: String,
-    /// Shown name.
-    #[schema(example = "Nguyễn Văn Biên")]
-    pub display_name: String,
-    /// admin, editor or author.
-    pub role: Role,
-    /// False once disabled: the account cannot log in.
-    pub is_active: bool,
-    /// When created.
-    pub created_at: DateTime<Utc>,
-    /// When last changed.
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<User> for UserView {
-    fn from(user: User) -> Self {
-        Self {
-            id: user.id.to_string(),
-            email: user.email.as_str().to_owned(),
-            display_name: user.display_name,
-            role: user.role,
-            is_active: user.is_active,
-            created_at: user.created_at,
-            updated_at: user.updated_at,
-        }
-    }
-}
-
-/// The view of a stored account.
-pub fn view(row: UserRow) -> Result<UserView, ApiError> {
-    Ok(User::try_from(row)?.into())
-}
 
 /// A new account.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -66,9 +27,10 @@ pub struct CreateUser {
     #[schema(example = "phongvien@baoquangnam.vn")]
     pub email: String,
     /// Shown name, 1 to 120 characters.
-    #[schema(example = "Lê Thị Như Thủy")]
+    #[schema(example = "Lê Thị Như Thủy", min_length = 1, max_length = 120)]
     pub display_name: String,
     /// 10 to 256 characters.
+    #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: String,
     /// admin, editor or author.
     pub role: Role,
@@ -78,9 +40,11 @@ pub struct CreateUser {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
-    /// New shown name.
+    /// New shown name, 1 to 120 characters.
+    #[schema(min_length = 1, max_length = 120)]
     pub display_name: Option<String>,
-    /// New password (ends every session of the account).
+    /// New password, 10 to 256 characters (ends every session of the account).
+    #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: Option<String>,
     /// New role.
     pub role: Option<Role>,
@@ -115,7 +79,8 @@ pub async fn list_users(
 #[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users",
     security(("bearer" = [])), request_body = CreateUser,
     responses(
-        (status = 201, description = "Created", body = UserView),
+        (status = 201, description = "Created", body = UserView, headers(
+            ("Location" = String, description = "The new account's URL, `/api/v1/users/{id}`"))),
         AdminOnly,
         (status = 409, description = "The e-mail is taken (`email_taken`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
@@ -144,7 +109,7 @@ pub async fn create_user(
                 email: email.as_str().to_owned(),
                 display_name: name,
                 password_hash: hash,
-                role: body.role.as_str().to_owned(),
+                role: body.role,
                 is_active: true,
                 created_at: now,
                 updated_at: now,
@@ -152,13 +117,17 @@ pub async fn create_user(
             Ok(users::insert(conn, &new)?)
         })
         .await?;
-    Ok(HttpResponse::Created().json(view(row)?))
+    let user = view(row)?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", user.id)))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .json(user))
 }
 
 /// One account.
 #[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "Account id")),
+    params(("id" = String, Path, format = Uuid, description = "Account id")),
     responses(
         (status = 200, description = "The account", body = UserView),
         AdminOnly,
@@ -186,7 +155,7 @@ pub async fn get_user(
 /// without one.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
     security(("bearer" = [])), request_body = UpdateUser,
-    params(("id" = String, Path, description = "Account id")),
+    params(("id" = String, Path, format = Uuid, description = "Account id")),
     responses(
         (status = 200, description = "Updated", body = UserView),
         AdminOnly,
@@ -236,7 +205,7 @@ pub async fn update_user(
             let changes = UserChanges {
                 display_name: name,
                 password_hash: hash,
-                role: body.role.map(|r| r.as_str().to_owned()),
+                role: body.role,
                 is_active: body.is_active,
                 updated_at: Some(now),
             };
@@ -246,7 +215,7 @@ pub async fn update_user(
             let current = users::find(conn, &id)?.ok_or_else(user_not_found)?;
             let stays_admin =
                 body.role.is_none_or(|r| r == Role::Admin) && body.is_active != Some(false);
-            if current.role == Role::Admin.as_str()
+            if current.role == Role::Admin
                 && current.is_active
                 && !stays_admin
                 && users::other_active_admins(conn, &id)? == 0

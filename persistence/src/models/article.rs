@@ -1,11 +1,14 @@
 //! `articles` rows and their link tables.
 
+use super::stored::Stored;
 use crate::schema::articles;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use toasoan_domain::article::{Status, visible_to_readers};
+use toasoan_domain::slug::Slug;
 
 /// An article as stored, body included.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles)]
 pub struct ArticleRow {
     pub id: String,
@@ -14,7 +17,8 @@ pub struct ArticleRow {
     pub sapo: Option<String>,
     pub body: String,
     pub body_html: String,
-    pub status: String,
+    #[diesel(deserialize_as = Stored<Status>)]
+    pub status: Status,
     pub featured: bool,
     pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
@@ -25,6 +29,73 @@ pub struct ArticleRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl ArticleRow {
+    /// True when readers may see it at `now`: the domain's one definition
+    /// (`toasoan_domain::article::visible_to_readers`), applied to a row.
+    pub fn is_public(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        visible_to_readers(self.status, self.published_at.map(super::at), now)
+    }
+}
+
+/// A new article with its byline and tags, ready to store.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = articles)]
+pub struct NewArticle {
+    pub id: String,
+    pub slug: String,
+    pub title: String,
+    pub sapo: Option<String>,
+    pub body: String,
+    pub body_html: String,
+    #[diesel(serialize_as = Stored<Status>)]
+    pub status: Status,
+    pub featured: bool,
+    pub featured_rank: Option<i32>,
+    pub published_at: Option<NaiveDateTime>,
+    pub category_id: Option<String>,
+    pub cover_image_id: Option<String>,
+    pub created_by: Option<String>,
+    pub comment_count: i32,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// Byline: author ids, in order.
+    #[diesel(skip_insertion)]
+    pub authors: Vec<String>,
+    /// Tag ids.
+    #[diesel(skip_insertion)]
+    pub tags: Vec<String>,
+}
+
+impl NewArticle {
+    /// A new draft with the workflow's defaults: a fresh UUIDv7, status
+    /// draft, unpublished, not featured, empty body, no relations, no
+    /// comments, version 1. Callers fill in what the request gave.
+    pub fn draft(title: String, slug: Slug, created_by: &str, now: NaiveDateTime) -> Self {
+        Self {
+            id: uuid::Uuid::now_v7().to_string(),
+            slug: slug.into_string(),
+            title,
+            sapo: None,
+            body: "[]".to_owned(),
+            body_html: String::new(),
+            status: Status::Draft,
+            featured: false,
+            featured_rank: None,
+            published_at: None,
+            category_id: None,
+            cover_image_id: None,
+            created_by: Some(created_by.to_owned()),
+            comment_count: 0,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            authors: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
 }
 
 /// An article as a list shows it: no body, no rendered HTML.
@@ -35,7 +106,8 @@ pub struct ArticleSummaryRow {
     pub slug: String,
     pub title: String,
     pub sapo: Option<String>,
-    pub status: String,
+    #[diesel(deserialize_as = Stored<Status>)]
+    pub status: Status,
     pub featured: bool,
     pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
@@ -48,8 +120,9 @@ pub struct ArticleSummaryRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// A partial update of an article; `version` is always bumped by the caller.
-#[derive(Debug, Default, AsChangeset)]
+/// A partial update of an article, with its byline and tags when they
+/// change; `version` is always bumped by the caller.
+#[derive(Debug, Clone, Default, AsChangeset)]
 #[diesel(table_name = articles)]
 pub struct ArticleChanges {
     pub slug: Option<String>,
@@ -57,7 +130,8 @@ pub struct ArticleChanges {
     pub sapo: Option<Option<String>>,
     pub body: Option<String>,
     pub body_html: Option<String>,
-    pub status: Option<String>,
+    #[diesel(serialize_as = Stored<Status>)]
+    pub status: Option<Status>,
     pub featured: Option<bool>,
     pub featured_rank: Option<Option<i32>>,
     pub published_at: Option<Option<NaiveDateTime>>,
@@ -65,19 +139,62 @@ pub struct ArticleChanges {
     pub cover_image_id: Option<Option<String>>,
     pub version: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
+    /// New byline: author ids, in order.
+    #[diesel(skip_update)]
+    pub authors: Option<Vec<String>>,
+    /// New tag ids.
+    #[diesel(skip_update)]
+    pub tags: Option<Vec<String>>,
+}
+
+impl From<NewArticle> for ArticleRow {
+    /// The row as stored once inserted (no need to read it back).
+    fn from(new: NewArticle) -> Self {
+        Self {
+            id: new.id,
+            slug: new.slug,
+            title: new.title,
+            sapo: new.sapo,
+            body: new.body,
+            body_html: new.body_html,
+            status: new.status,
+            featured: new.featured,
+            featured_rank: new.featured_rank,
+            published_at: new.published_at,
+            category_id: new.category_id,
+            cover_image_id: new.cover_image_id,
+            created_by: new.created_by,
+            comment_count: new.comment_count,
+            version: new.version,
+            created_at: new.created_at,
+            updated_at: new.updated_at,
+        }
+    }
+}
+
+impl ArticleChanges {
+    /// No field changed yet, but the version moves on from `version` and the
+    /// article counts as updated at `now`: every write starts here.
+    pub fn next_version(version: i32, now: NaiveDateTime) -> Self {
+        Self {
+            version: Some(version + 1),
+            updated_at: Some(now),
+            ..Self::default()
+        }
+    }
 }
 
 impl TryFrom<ArticleSummaryRow> for toasoan_domain::article::ArticleMeta {
     type Error = crate::DbError;
 
     fn try_from(row: ArticleSummaryRow) -> Result<Self, Self::Error> {
-        use super::{at, corrupt, id, opt_id, slug};
+        use super::{at, id, opt_id, slug};
         Ok(Self {
             id: id(&row.id)?,
             slug: slug(&row.slug)?,
             title: row.title,
             sapo: row.sapo,
-            status: toasoan_domain::article::Status::parse(&row.status).map_err(corrupt)?,
+            status: row.status,
             featured: row.featured,
             featured_rank: row.featured_rank,
             published_at: row.published_at.map(at),

@@ -18,6 +18,18 @@ pub struct CategoryRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// Stored rows walk the tree with the domain's rules
+/// (`toasoan_domain::category::{subtree, chain, subtree_height}`).
+impl toasoan_domain::category::Node for CategoryRow {
+    type Id = String;
+    fn id(&self) -> &String {
+        &self.id
+    }
+    fn parent(&self) -> Option<&String> {
+        self.parent_id.as_ref()
+    }
+}
+
 /// A partial update of a category.
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = categories)]

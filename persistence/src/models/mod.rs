@@ -7,6 +7,8 @@ pub mod author;
 pub mod category;
 pub mod image;
 pub mod session;
+pub mod site;
+pub mod stored;
 pub mod tag;
 pub mod user;
 

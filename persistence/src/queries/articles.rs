@@ -2,8 +2,9 @@
 //! optimistic locking on `version`.
 
 use super::{Key, key, optional, suffixed};
-use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow};
+use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow, NewArticle};
 use crate::models::author::AuthorRow;
+use crate::models::stored::Stored;
 use crate::models::tag::TagRow;
 use crate::schema::{
     article_authors, article_slug_redirects, article_tags, articles, authors, tags,
@@ -11,6 +12,7 @@ use crate::schema::{
 use crate::{DbConn, DbError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use toasoan_domain::article::Status;
 
 /// Which articles a list shows.
 #[derive(Debug, Clone)]
@@ -26,7 +28,7 @@ pub enum Visibility {
         now: NaiveDateTime,
     },
     /// Every article in one stored status (staff only), newest first by id.
-    Status(String),
+    Status(Status),
 }
 
 /// Where the previous page ended.
@@ -73,15 +75,18 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
     };
     let by_publication = match &q.visibility {
         Visibility::Public { now } => {
+            // Mirrors `toasoan_domain::article::visible_to_readers`, the one
+            // definition of what readers see: published, and due at `now`
+            // (a test below checks that both agree).
             let upper = cursor_at.map_or(*now, |at| at.min(*now));
             query = query
-                .filter(articles::status.eq("published"))
+                .filter(articles::status.eq(Stored(Status::Published)))
                 .filter(articles::published_at.le(upper));
             true
         }
         Visibility::Scheduled { now } => {
             query = query
-                .filter(articles::status.eq("published"))
+                .filter(articles::status.eq(Stored(Status::Published)))
                 .filter(articles::published_at.gt(*now));
             if let Some(at) = cursor_at {
                 query = query.filter(articles::published_at.le(at));
@@ -89,11 +94,11 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
             true
         }
         Visibility::Status(status) => {
-            query = query.filter(articles::status.eq(status.clone()));
+            query = query.filter(articles::status.eq(Stored(*status)));
             if let Some(at) = cursor_at {
                 query = query.filter(articles::published_at.le(at));
             }
-            status == "published"
+            *status == Status::Published
         }
     };
     if let Some(ids) = &q.category_ids {
@@ -225,36 +230,57 @@ pub fn slug_free_for(conn: &mut DbConn, slug: &str, article_id: &str) -> Result<
 }
 
 /// Stores a new article with its byline and tags.
-pub fn insert(
-    conn: &mut DbConn,
-    row: &ArticleRow,
-    author_ids: &[String],
-    tag_ids: &[String],
-) -> Result<(), DbError> {
+pub fn insert(conn: &mut DbConn, new: &NewArticle) -> Result<(), DbError> {
     diesel::insert_into(articles::table)
-        .values(row)
+        .values(new.clone())
         .execute(conn)?;
-    set_authors(conn, &row.id, author_ids)?;
-    set_tags(conn, &row.id, tag_ids)?;
+    set_authors(conn, &new.id, &new.authors)?;
+    set_tags(conn, &new.id, &new.tags)?;
     Ok(())
 }
 
-/// Applies `changes` if the article is still at `expected_version`; returns
-/// false when someone else changed it first (or it is gone).
+/// Applies `changes` (byline and tags included) if the article is still at
+/// `expected_version`; returns false when someone else changed it first
+/// (or it is gone), and then changes nothing. A new slug keeps the old one
+/// answering, as a redirect.
 pub fn update(
     conn: &mut DbConn,
     id: &str,
     expected_version: i32,
     changes: &ArticleChanges,
 ) -> Result<bool, DbError> {
+    let old_slug = match &changes.slug {
+        Some(_) => optional(
+            articles::table
+                .find(id)
+                .select(articles::slug)
+                .first::<String>(conn),
+        )?,
+        None => None,
+    };
     let updated = diesel::update(
         articles::table
             .find(id)
             .filter(articles::version.eq(expected_version)),
     )
-    .set(changes)
+    .set(changes.clone())
     .execute(conn)?;
-    Ok(updated == 1)
+    if updated != 1 {
+        return Ok(false);
+    }
+    if let (Some(new), Some(old)) = (&changes.slug, old_slug)
+        && *new != old
+    {
+        forget_old_slug(conn, new)?;
+        remember_old_slug(conn, &old, id)?;
+    }
+    if let Some(ids) = &changes.authors {
+        set_authors(conn, id, ids)?;
+    }
+    if let Some(ids) = &changes.tags {
+        set_tags(conn, id, ids)?;
+    }
+    Ok(true)
 }
 
 /// Keeps an old slug answering with a redirect to the article.
@@ -432,6 +458,64 @@ mod tests {
     }
 
     #[test]
+    fn the_public_list_shows_exactly_what_the_domain_calls_visible_to_readers() {
+        use toasoan_domain::article::visible_to_readers;
+        use toasoan_domain::slug::Slug;
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::connect(dir.path().join("visible.db").to_str().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        crate::migrate(&mut conn).unwrap();
+        let now = crate::time::now();
+        let hour = chrono::Duration::hours(1);
+        let mut stored = Vec::new();
+        for (i, status) in [
+            Status::Draft,
+            Status::InReview,
+            Status::Published,
+            Status::Archived,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            for (j, at) in [None, Some(now - hour), Some(now), Some(now + hour)]
+                .into_iter()
+                .enumerate()
+            {
+                let slug = Slug::parse(&format!("bai-{i}-{j}")).unwrap();
+                let new = NewArticle {
+                    status,
+                    published_at: at,
+                    created_by: None,
+                    ..NewArticle::draft("Bài".into(), slug, "u", now)
+                };
+                insert(&mut conn, &new).unwrap();
+                let at = at.map(crate::time::from_db);
+                stored.push((
+                    new.id,
+                    visible_to_readers(status, at, crate::time::from_db(now)),
+                ));
+            }
+        }
+        let listed: Vec<String> = list(
+            &mut conn,
+            &ListQuery {
+                visibility: Visibility::Public { now },
+                after: None,
+                limit: 100,
+                ..query()
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+        for (id, visible) in &stored {
+            assert_eq!(listed.contains(id), *visible, "{id}");
+        }
+        assert_eq!(listed.len(), 2, "published an hour ago, and published now");
+    }
+
+    #[test]
     fn the_public_list_walks_an_index_in_order() {
         let plan = plan_of(&query());
         assert_covered(&plan);
@@ -475,7 +559,7 @@ mod tests {
                 ..query()
             },
             ListQuery {
-                visibility: Visibility::Status("draft".into()),
+                visibility: Visibility::Status(Status::Draft),
                 after: Some(Position::Id("x".into())),
                 ..query()
             },

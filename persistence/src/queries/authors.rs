@@ -1,60 +1,15 @@
-//! Authors (bylines).
+//! Authors (bylines): the shared slugged queries, the account link and the
+//! byline check.
 
-use super::{Key, ids_only, key, optional, suffixed};
+use super::optional;
+use super::slugged::{alphabetical, slugged};
 use crate::models::author::{AuthorChanges, AuthorRow};
 use crate::schema::{article_authors, authors};
 use crate::{DbConn, DbError};
 use diesel::prelude::*;
 
-/// Stores a new author.
-pub fn insert(conn: &mut DbConn, row: &AuthorRow) -> Result<(), DbError> {
-    diesel::insert_into(authors::table)
-        .values(row)
-        .execute(conn)?;
-    Ok(())
-}
-
-/// One page of authors in Vietnamese alphabetical order, after `after`
-/// (a `(sort_key, id)` keyset position).
-pub fn page(
-    conn: &mut DbConn,
-    after: Option<(String, String)>,
-    limit: i64,
-) -> Result<Vec<AuthorRow>, DbError> {
-    let mut query = authors::table.select(AuthorRow::as_select()).into_boxed();
-    if let Some((key, id)) = after {
-        query = query.filter(
-            authors::sort_key
-                .gt(key.clone())
-                .or(authors::sort_key.eq(key).and(authors::id.gt(id))),
-        );
-    }
-    Ok(query
-        .order((authors::sort_key, authors::id))
-        .limit(limit)
-        .load(conn)?)
-}
-
-/// An author by id or by slug.
-pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<AuthorRow>, DbError> {
-    let query = authors::table.select(AuthorRow::as_select());
-    match key(id_or_slug) {
-        Some(Key::Id(id)) => optional(query.filter(authors::id.eq(id)).first(conn)),
-        Some(Key::Slug(slug)) => optional(query.filter(authors::slug.eq(slug)).first(conn)),
-        None => Ok(None),
-    }
-}
-
-/// Authors by ids, in one query.
-pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<AuthorRow>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(authors::table
-        .filter(authors::id.eq_any(ids_only(ids)))
-        .select(AuthorRow::as_select())
-        .load(conn)?)
-}
+slugged!(authors, AuthorRow, AuthorChanges);
+alphabetical!(authors, AuthorRow);
 
 /// The author linked to an account, if any.
 pub fn for_user(conn: &mut DbConn, user_id: &str) -> Result<Option<AuthorRow>, DbError> {
@@ -66,24 +21,18 @@ pub fn for_user(conn: &mut DbConn, user_id: &str) -> Result<Option<AuthorRow>, D
     )
 }
 
-/// Slugs taken by `base` and its numbered variants.
-pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
-    Ok(authors::table
-        .filter(
-            authors::slug
-                .eq(base)
-                .or(authors::slug.like(suffixed(base))),
-        )
-        .select(authors::slug)
-        .load(conn)?)
-}
-
-/// Applies a partial update.
-pub fn update(conn: &mut DbConn, id: &str, changes: &AuthorChanges) -> Result<(), DbError> {
-    diesel::update(authors::table.find(id))
-        .set(changes)
-        .execute(conn)?;
-    Ok(())
+/// Many authors by ids or slugs in one query, whatever their number: one
+/// entry per key, in order, `None` where a key names no such row.
+pub fn find_many(conn: &mut DbConn, keys: &[String]) -> Result<Vec<Option<AuthorRow>>, DbError> {
+    let (ids, slugs) = super::split_keys(keys);
+    if ids.is_empty() && slugs.is_empty() {
+        return Ok(vec![None; keys.len()]);
+    }
+    let rows: Vec<AuthorRow> = authors::table
+        .filter(authors::id.eq_any(ids).or(authors::slug.eq_any(slugs)))
+        .select(AuthorRow::as_select())
+        .load(conn)?;
+    Ok(super::per_key(keys, &rows, |r| (&r.id, &r.slug)))
 }
 
 /// True when a byline still names the author.
@@ -92,9 +41,4 @@ pub fn in_use(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
         article_authors::table.filter(article_authors::author_id.eq(id)),
     ))
     .get_result(conn)?)
-}
-
-/// Removes an author; false when it did not exist.
-pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
-    Ok(diesel::delete(authors::table.find(id)).execute(conn)? > 0)
 }

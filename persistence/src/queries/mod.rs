@@ -4,8 +4,11 @@
 pub mod articles;
 pub mod authors;
 pub mod categories;
+pub mod feed;
 pub mod images;
 pub mod sessions;
+pub mod site;
+pub mod slugged;
 pub mod tags;
 pub mod users;
 
@@ -37,6 +40,38 @@ pub fn is_id(raw: &str) -> bool {
     raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
 }
 
+/// The ids and the slugs among `keys` (each classified by [`key`]), for
+/// one `WHERE id IN (..) OR slug IN (..)` query; malformed keys name nothing.
+pub(crate) fn split_keys(keys: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut ids, mut slugs) = (Vec::new(), Vec::new());
+    for raw in keys {
+        match key(raw) {
+            Some(Key::Id(id)) => ids.push(id),
+            Some(Key::Slug(slug)) => slugs.push(slug),
+            None => {}
+        }
+    }
+    (ids, slugs)
+}
+
+/// Lines up rows found by [`split_keys`] with the keys asked for: one
+/// entry per key, in order, `None` for a key that names nothing.
+pub(crate) fn per_key<R: Clone>(
+    keys: &[String],
+    rows: &[R],
+    id_and_slug: impl Fn(&R) -> (&str, &str),
+) -> Vec<Option<R>> {
+    keys.iter()
+        .map(|raw| {
+            let found = match key(raw)? {
+                Key::Id(id) => rows.iter().find(|r| id_and_slug(r).0 == id),
+                Key::Slug(slug) => rows.iter().find(|r| id_and_slug(r).1 == slug),
+            };
+            found.cloned()
+        })
+        .collect()
+}
+
 /// Keeps only well-formed ids (lowercased).
 pub(crate) fn ids_only(ids: &[String]) -> Vec<String> {
     ids.iter()
@@ -57,4 +92,69 @@ pub(crate) fn optional<T>(result: QueryResult<T>) -> Result<Option<T>, DbError> 
 /// The `LIKE` pattern matching `base-2`, `base-3`, ... (slugs contain no `%` or `_`).
 pub(crate) fn suffixed(base: &str) -> String {
     format!("{base}-%")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::models::tag::TagRow;
+    use crate::queries::tags;
+    use diesel::Connection;
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use std::sync::{Arc, Mutex};
+
+    struct Counter(Arc<Mutex<usize>>);
+
+    impl Instrumentation for Counter {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                *self.0.lock().unwrap() += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn keys_of_one_kind_are_resolved_with_one_query_whatever_their_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = crate::connect(dir.path().join("keys.db").to_str().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        crate::migrate(&mut conn).unwrap();
+        let mut rows = Vec::new();
+        for i in 0..30 {
+            let row = TagRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                slug: format!("the-{i:02}"),
+                name: format!("Thẻ {i:02}"),
+                sort_key: format!("the {i:02}"),
+                created_at: crate::time::now(),
+            };
+            tags::insert(&mut conn, &row).unwrap();
+            rows.push(row);
+        }
+        // Ids, slugs, an id in capitals, an unknown slug and a malformed key.
+        let mut keys: Vec<String> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| match i % 3 {
+                0 => r.id.clone(),
+                1 => r.slug.clone(),
+                _ => r.id.to_uppercase(),
+            })
+            .collect();
+        keys.push("khong-co".into());
+        keys.push("not a key!".into());
+        let count = Arc::new(Mutex::new(0));
+        conn.set_instrumentation(Counter(count.clone()));
+        let found = tags::find_many(&mut conn, &keys).unwrap();
+        assert_eq!(
+            *count.lock().unwrap(),
+            1,
+            "one query for {} keys",
+            keys.len()
+        );
+        assert_eq!(found.len(), keys.len());
+        for (row, got) in rows.iter().zip(&found) {
+            assert_eq!(got.as_ref().map(|t| &t.id), Some(&row.id));
+        }
+        assert!(found[30].is_none() && found[31].is_none());
+    }
 }

@@ -1,75 +1,25 @@
-//! Tags.
+//! Tags: the shared slugged queries; deleting one removes its links to
+//! articles (by the foreign key's cascade).
 
-use super::{Key, ids_only, key, optional, suffixed};
+use super::slugged::{alphabetical, slugged};
 use crate::models::tag::{TagChanges, TagRow};
 use crate::schema::tags;
 use crate::{DbConn, DbError};
 use diesel::prelude::*;
 
-/// Stores a new tag.
-pub fn insert(conn: &mut DbConn, row: &TagRow) -> Result<(), DbError> {
-    diesel::insert_into(tags::table).values(row).execute(conn)?;
-    Ok(())
-}
+slugged!(tags, TagRow, TagChanges);
+alphabetical!(tags, TagRow);
 
-/// One page of tags in Vietnamese alphabetical order, after `after`.
-pub fn page(
-    conn: &mut DbConn,
-    after: Option<(String, String)>,
-    limit: i64,
-) -> Result<Vec<TagRow>, DbError> {
-    let mut query = tags::table.select(TagRow::as_select()).into_boxed();
-    if let Some((key, id)) = after {
-        query = query.filter(
-            tags::sort_key
-                .gt(key.clone())
-                .or(tags::sort_key.eq(key).and(tags::id.gt(id))),
-        );
+/// Many tags by ids or slugs in one query, whatever their number: one
+/// entry per key, in order, `None` where a key names no such row.
+pub fn find_many(conn: &mut DbConn, keys: &[String]) -> Result<Vec<Option<TagRow>>, DbError> {
+    let (ids, slugs) = super::split_keys(keys);
+    if ids.is_empty() && slugs.is_empty() {
+        return Ok(vec![None; keys.len()]);
     }
-    Ok(query
-        .order((tags::sort_key, tags::id))
-        .limit(limit)
-        .load(conn)?)
-}
-
-/// A tag by id or by slug.
-pub fn find(conn: &mut DbConn, id_or_slug: &str) -> Result<Option<TagRow>, DbError> {
-    let query = tags::table.select(TagRow::as_select());
-    match key(id_or_slug) {
-        Some(Key::Id(id)) => optional(query.filter(tags::id.eq(id)).first(conn)),
-        Some(Key::Slug(slug)) => optional(query.filter(tags::slug.eq(slug)).first(conn)),
-        None => Ok(None),
-    }
-}
-
-/// Tags by ids, in one query.
-pub fn by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<TagRow>, DbError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(tags::table
-        .filter(tags::id.eq_any(ids_only(ids)))
+    let rows: Vec<TagRow> = tags::table
+        .filter(tags::id.eq_any(ids).or(tags::slug.eq_any(slugs)))
         .select(TagRow::as_select())
-        .load(conn)?)
-}
-
-/// Slugs taken by `base` and its numbered variants.
-pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
-    Ok(tags::table
-        .filter(tags::slug.eq(base).or(tags::slug.like(suffixed(base))))
-        .select(tags::slug)
-        .load(conn)?)
-}
-
-/// Applies a partial update.
-pub fn update(conn: &mut DbConn, id: &str, changes: &TagChanges) -> Result<(), DbError> {
-    diesel::update(tags::table.find(id))
-        .set(changes)
-        .execute(conn)?;
-    Ok(())
-}
-
-/// Removes a tag (and its links to articles); false when it did not exist.
-pub fn delete(conn: &mut DbConn, id: &str) -> Result<bool, DbError> {
-    Ok(diesel::delete(tags::table.find(id)).execute(conn)? > 0)
+        .load(conn)?;
+    Ok(super::per_key(keys, &rows, |r| (&r.id, &r.slug)))
 }

@@ -1,15 +1,17 @@
 //! Accounts.
 
 use super::optional;
+use crate::models::stored::Stored;
 use crate::models::user::{NewUser, UserChanges, UserRow};
 use crate::schema::users;
 use crate::{DbConn, DbError};
 use diesel::prelude::*;
+use toasoan_domain::user::Role;
 
 /// Stores a new account.
 pub fn insert(conn: &mut DbConn, user: &NewUser) -> Result<UserRow, DbError> {
     diesel::insert_into(users::table)
-        .values(user)
+        .values(user.clone())
         .execute(conn)?;
     find(conn, &user.id)?.ok_or(DbError::NotFound)
 }
@@ -54,7 +56,7 @@ pub fn count(conn: &mut DbConn) -> Result<i64, DbError> {
 /// Active admins other than `except`.
 pub fn other_active_admins(conn: &mut DbConn, except: &str) -> Result<i64, DbError> {
     Ok(users::table
-        .filter(users::role.eq("admin"))
+        .filter(users::role.eq(Stored(Role::Admin)))
         .filter(users::is_active.eq(true))
         .filter(users::id.ne(except))
         .count()
@@ -71,7 +73,7 @@ pub fn update(
         return Ok(None);
     }
     let updated = diesel::update(users::table.find(id))
-        .set(changes)
+        .set(changes.clone())
         .execute(conn)?;
     if updated == 0 {
         Ok(None)

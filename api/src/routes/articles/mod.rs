@@ -1,6 +1,11 @@
 //! Articles: public reads (lists and single articles), editorial writes
-//! (`write`) and the workflow actions (`workflow`).
+//! (`write`) and the workflow actions (`workflow`). Handlers authorize,
+//! convert (`input` for writes, `filters` for lists), write or read, and
+//! respond (`view`); `access` says who may write which article.
 
+pub mod access;
+pub mod filters;
+pub mod input;
 pub mod view;
 pub mod workflow;
 pub mod write;
@@ -17,15 +22,13 @@ use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use toasoan_domain::article::ArticleMeta;
+use filters::ArticleListQuery;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
-use toasoan_persistence::queries::articles::{Found, ListQuery, Position, Visibility};
-use toasoan_persistence::queries::{articles, authors, categories, tags};
+use toasoan_persistence::queries::articles;
+use toasoan_persistence::queries::articles::{Found, Position};
 use toasoan_persistence::{DbConn, time};
-use utoipa::{IntoParams, ToSchema};
-use view::{ArticleSummary, ArticleView, Relations, is_public};
+use view::{ArticleSummary, ArticleView};
 
 crate::endpoints![
     list_articles,
@@ -39,48 +42,6 @@ crate::endpoints![
     archive_article,
 ];
 
-/// Which articles a staff list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum StatusFilter {
-    /// Drafts.
-    Draft,
-    /// Submitted for review.
-    InReview,
-    /// Published, time not yet come.
-    Scheduled,
-    /// Published and visible.
-    Published,
-    /// Withdrawn.
-    Archived,
-}
-
-/// Filters and paging of the article list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ArticleListQuery {
-    /// Category slug or id; includes its sub-categories.
-    #[param(example = "theo-guong-bac")]
-    pub category: Option<String>,
-    /// Author slug or id.
-    #[param(example = "le-thi-nhu-thuy")]
-    pub author: Option<String>,
-    /// Tag slug or id.
-    pub tag: Option<String>,
-    /// Only featured (true) or non-featured (false) articles.
-    pub featured: Option<bool>,
-    /// Staff only: list articles in this status (authors see their own).
-    /// Without it, the list is what readers see: published, newest first.
-    #[param(inline)]
-    pub status: Option<StatusFilter>,
-    /// Page size, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100, example = 20)]
-    pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
 pub(crate) fn not_found() -> ApiError {
     Code::ArticleNotFound.err("no such article")
 }
@@ -88,7 +49,7 @@ pub(crate) fn not_found() -> ApiError {
 /// What a viewer may read: readers see what is public; editors see
 /// everything; authors also see their own unpublished articles.
 fn may_read(viewer: Option<&AuthUser>, row: &ArticleRow, now: DateTime<Utc>) -> bool {
-    if is_public(row, now) {
+    if row.is_public(now) {
         return true;
     }
     viewer.is_some_and(|u| {
@@ -160,10 +121,7 @@ pub async fn list_articles(
     }
     let staff = viewer.is_staff();
     let viewer = viewer.0;
-    let by_publication = matches!(
-        query.status,
-        None | Some(StatusFilter::Published | StatusFilter::Scheduled)
-    );
+    let by_publication = query.by_publication();
     let after = query
         .cursor
         .as_deref()
@@ -172,68 +130,9 @@ pub async fn list_articles(
     let page = state
         .db(move |conn| {
             let now = time::now();
-            let visibility = match query.status {
-                None | Some(StatusFilter::Published) => Visibility::Public { now },
-                Some(StatusFilter::Scheduled) => Visibility::Scheduled { now },
-                Some(StatusFilter::Draft) => Visibility::Status("draft".into()),
-                Some(StatusFilter::InReview) => Visibility::Status("in_review".into()),
-                Some(StatusFilter::Archived) => Visibility::Status("archived".into()),
-            };
-            // Authors see only their own articles outside the public list.
-            let created_by = match (&query.status, &viewer) {
-                (Some(_), Some(user)) if !user.role.at_least(Role::Editor) => Some(user.id.clone()),
-                _ => None,
-            };
-            let category_ids = match &query.category {
-                Some(key) => {
-                    let all = categories::list(conn)?;
-                    let root = all
-                        .iter()
-                        .find(|c| &c.id == key || &c.slug == key)
-                        .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
-                    Some(categories::subtree_ids(&all, &root.id))
-                }
-                None => None,
-            };
-            let author_id = match &query.author {
-                Some(key) => Some(
-                    authors::find(conn, key)?
-                        .ok_or_else(|| Code::AuthorNotFound.err("no such author"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let tag_id = match &query.tag {
-                Some(key) => Some(
-                    tags::find(conn, key)?
-                        .ok_or_else(|| Code::TagNotFound.err("no such tag"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let rows = articles::list(
-                conn,
-                &ListQuery {
-                    visibility,
-                    category_ids,
-                    author_id,
-                    tag_id,
-                    featured: query.featured,
-                    created_by,
-                    after,
-                    limit: limit + 1,
-                },
-            )?;
-            let metas = rows
-                .into_iter()
-                .map(ArticleMeta::try_from)
-                .collect::<Result<Vec<_>, _>>()?;
-            let relations = Relations::load(conn, &metas)?;
-            let now = time::from_db(now);
-            let summaries: Vec<ArticleSummary> = metas
-                .into_iter()
-                .map(|m| relations.summary(m, now))
-                .collect();
+            let filters = filters::resolve(conn, &query, viewer.as_ref(), now)?;
+            let rows = articles::list(conn, &filters.page(after, limit + 1))?;
+            let summaries = view::summaries(conn, rows, time::from_db(now))?;
             Ok(Page::new(summaries, limit, |s| {
                 cursor_after(s, by_publication)
             }))
@@ -276,7 +175,7 @@ pub async fn get_article(
                 return Err(not_found());
             }
             // Only what any reader may see is publicly cacheable.
-            let public = viewer.is_none() && is_public(&row, now);
+            let public = viewer.is_none() && row.is_public(now);
             if renamed {
                 return Ok((Err(row.slug), public));
             }

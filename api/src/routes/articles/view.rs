@@ -6,14 +6,14 @@ use crate::views::{ImageView, Ref};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
-use toasoan_domain::article::{Article, ArticleMeta, PublicStatus, Status};
+use toasoan_domain::article::{Article, ArticleMeta, PublicStatus};
 use toasoan_domain::author::Author;
 use toasoan_domain::block::Block;
 use toasoan_domain::category::Category;
 use toasoan_domain::image::Image;
 use toasoan_domain::tag::Tag;
 use toasoan_persistence::DbConn;
-use toasoan_persistence::models::article::ArticleRow;
+use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
 use toasoan_persistence::queries::{articles, categories, images};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -161,6 +161,24 @@ impl Relations {
     }
 }
 
+/// The summaries of a page of rows as seen at `now`, their relations
+/// loaded in batches.
+pub fn summaries(
+    conn: &mut DbConn,
+    rows: Vec<ArticleSummaryRow>,
+    now: DateTime<Utc>,
+) -> Result<Vec<ArticleSummary>, ApiError> {
+    let metas = rows
+        .into_iter()
+        .map(ArticleMeta::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    let relations = Relations::load(conn, &metas)?;
+    Ok(metas
+        .into_iter()
+        .map(|m| relations.summary(m, now))
+        .collect())
+}
+
 /// Loads what one article needs and builds its view.
 pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError> {
     let article = Article::try_from(row)?;
@@ -172,10 +190,4 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         body_html: article.body_html,
         created_at,
     })
-}
-
-/// True when readers may see a stored article at `now`.
-pub fn is_public(row: &ArticleRow, now: DateTime<Utc>) -> bool {
-    row.status == Status::Published.as_str()
-        && row.published_at.is_some_and(|at| at.and_utc() <= now)
 }

@@ -1,9 +1,9 @@
 //! The editorial workflow: submit, publish (now, back-dated or scheduled),
 //! unpublish, archive.
 
+use super::access::{load_for, lost_race};
 use super::not_found;
 use super::view::{self, ArticleView};
-use super::write::{load_for, lost_race};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::extractors::optional_json;
@@ -47,7 +47,7 @@ async fn transition(
             {
                 return Err(ApiError::StaleVersion(version));
             }
-            let status = Status::parse(&current.status).map_err(ApiError::internal)?;
+            let status = current.status;
             let next = status
                 .after(action)
                 .map_err(|e| Code::InvalidTransition.err(e.message))?;
@@ -61,11 +61,9 @@ async fn transition(
                 _ => None,
             };
             let changes = ArticleChanges {
-                status: Some(next.as_str().to_owned()),
+                status: Some(next),
                 published_at,
-                version: Some(current.version + 1),
-                updated_at: Some(now),
-                ..ArticleChanges::default()
+                ..ArticleChanges::next_version(current.version, now)
             };
             if !articles::update(conn, &current.id, current.version, &changes)? {
                 return Err(lost_race(conn, &current.id, current.version));

@@ -1,0 +1,44 @@
+//! Who may write which article: loading an article for a write with the
+//! caller's rights checked, and telling a lost race from a deleted article.
+
+use super::{find, not_found};
+use crate::caller::AuthUser;
+use crate::error::{ApiError, Code};
+use toasoan_domain::article::{self, Action};
+use toasoan_domain::user::Role;
+use toasoan_persistence::DbConn;
+use toasoan_persistence::models::article::ArticleRow;
+use toasoan_persistence::queries::articles;
+
+/// Loads an article for a write and checks the caller may do `action`.
+pub(crate) fn load_for(
+    conn: &mut DbConn,
+    key: &str,
+    user: &AuthUser,
+    action: Action,
+) -> Result<ArticleRow, ApiError> {
+    let row = find(conn, key)?.ok_or_else(not_found)?;
+    let own = row.created_by.as_deref() == Some(user.id.as_str());
+    if !article::may(user.role, action, own, row.status) {
+        // Authors must not learn of others' unpublished work.
+        let visible = own || row.is_public(chrono::Utc::now());
+        if !visible && !user.role.at_least(Role::Editor) {
+            return Err(not_found());
+        }
+        return Err(Code::Forbidden.err(format!(
+            "your role may not {} this article",
+            action.as_str()
+        )));
+    }
+    Ok(row)
+}
+
+/// Why a conditional write touched no row: the article is gone (404) or
+/// changed since `version` (412).
+pub(crate) fn lost_race(conn: &mut DbConn, id: &str, version: i32) -> ApiError {
+    match articles::find(conn, id) {
+        Ok(None) => not_found(),
+        Ok(Some(_)) => ApiError::StaleVersion(version),
+        Err(e) => e.into(),
+    }
+}

@@ -1,0 +1,151 @@
+//! The article list's filters, from query string to storage terms: which
+//! statuses the caller may see, and category (with its sub-categories),
+//! author and tag keys resolved to ids. Paging is the handler's business.
+
+use crate::caller::AuthUser;
+use crate::error::{ApiError, Code};
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use toasoan_domain::article::Status;
+use toasoan_domain::category;
+use toasoan_domain::user::Role;
+use toasoan_persistence::DbConn;
+use toasoan_persistence::queries::articles::{ListQuery, Position, Visibility};
+use toasoan_persistence::queries::{authors, categories, tags};
+use utoipa::{IntoParams, ToSchema};
+
+/// Which articles a staff list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    /// Drafts.
+    Draft,
+    /// Submitted for review.
+    InReview,
+    /// Published, time not yet come.
+    Scheduled,
+    /// Published and visible.
+    Published,
+    /// Withdrawn.
+    Archived,
+}
+
+/// Filters and paging of the article list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleListQuery {
+    /// Category slug or id; includes its sub-categories.
+    #[param(example = "theo-guong-bac")]
+    pub category: Option<String>,
+    /// Author slug or id.
+    #[param(example = "le-thi-nhu-thuy")]
+    pub author: Option<String>,
+    /// Tag slug or id.
+    pub tag: Option<String>,
+    /// Only featured (true) or non-featured (false) articles.
+    pub featured: Option<bool>,
+    /// Staff only: list articles in this status (authors see their own).
+    /// Without it, the list is what readers see: published, newest first.
+    #[param(inline)]
+    pub status: Option<StatusFilter>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100, example = 20)]
+    pub limit: Option<i64>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ArticleListQuery {
+    /// True when the list is sorted by publication instant (else by id).
+    pub fn by_publication(&self) -> bool {
+        matches!(
+            self.status,
+            None | Some(StatusFilter::Published | StatusFilter::Scheduled)
+        )
+    }
+}
+
+/// What a list request selects, resolved to ids.
+pub struct Filters {
+    visibility: Visibility,
+    category_ids: Option<Vec<String>>,
+    author_id: Option<String>,
+    tag_id: Option<String>,
+    featured: Option<bool>,
+    created_by: Option<String>,
+}
+
+impl Filters {
+    /// One page of these articles: `limit` rows after `after`.
+    pub fn page(self, after: Option<Position>, limit: i64) -> ListQuery {
+        ListQuery {
+            visibility: self.visibility,
+            category_ids: self.category_ids,
+            author_id: self.author_id,
+            tag_id: self.tag_id,
+            featured: self.featured,
+            created_by: self.created_by,
+            after,
+            limit,
+        }
+    }
+}
+
+/// Resolves the filters of `query` for `viewer` at `now`: one query per
+/// key given (all categories for the subtree), a 404 code for an unknown one.
+pub fn resolve(
+    conn: &mut DbConn,
+    query: &ArticleListQuery,
+    viewer: Option<&AuthUser>,
+    now: NaiveDateTime,
+) -> Result<Filters, ApiError> {
+    let visibility = match query.status {
+        None | Some(StatusFilter::Published) => Visibility::Public { now },
+        Some(StatusFilter::Scheduled) => Visibility::Scheduled { now },
+        Some(StatusFilter::Draft) => Visibility::Status(Status::Draft),
+        Some(StatusFilter::InReview) => Visibility::Status(Status::InReview),
+        Some(StatusFilter::Archived) => Visibility::Status(Status::Archived),
+    };
+    // Authors see only their own articles outside the public list.
+    let created_by = match (query.status, viewer) {
+        (Some(_), Some(user)) if !user.role.at_least(Role::Editor) => Some(user.id.clone()),
+        _ => None,
+    };
+    let category_ids = match &query.category {
+        Some(key) => {
+            let all = categories::list(conn)?;
+            let root = all
+                .iter()
+                .find(|c| &c.id == key || &c.slug == key)
+                .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
+            // A section's page lists its sub-sections' articles too.
+            Some(category::subtree(&all, &root.id))
+        }
+        None => None,
+    };
+    let author_id = match &query.author {
+        Some(key) => Some(
+            authors::find(conn, key)?
+                .ok_or_else(|| Code::AuthorNotFound.err("no such author"))?
+                .id,
+        ),
+        None => None,
+    };
+    let tag_id = match &query.tag {
+        Some(key) => Some(
+            tags::find(conn, key)?
+                .ok_or_else(|| Code::TagNotFound.err("no such tag"))?
+                .id,
+        ),
+        None => None,
+    };
+    Ok(Filters {
+        visibility,
+        category_ids,
+        author_id,
+        tag_id,
+        featured: query.featured,
+        created_by,
+    })
+}

@@ -1,0 +1,22 @@
+//! The newsroom's settings row.
+
+use crate::models::site::{SiteChanges, SiteRow};
+use crate::schema::site_settings;
+use crate::{DbConn, DbError};
+use diesel::prelude::*;
+
+/// The settings (the migration creates the row).
+pub fn get(conn: &mut DbConn) -> Result<SiteRow, DbError> {
+    Ok(site_settings::table
+        .find(1)
+        .select(SiteRow::as_select())
+        .first(conn)?)
+}
+
+/// Changes the settings.
+pub fn update(conn: &mut DbConn, changes: &SiteChanges) -> Result<(), DbError> {
+    diesel::update(site_settings::table.find(1))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
