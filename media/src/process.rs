@@ -78,7 +78,8 @@ pub struct Processed {
     pub height: u32,
     /// The full-size file in the original format.
     pub full: StoredFile,
-    /// Renditions, original format and WebP, plus a full-size WebP.
+    /// Renditions, original format and WebP, plus a full-size WebP when the
+    /// image is no wider than the widest rendition width.
     pub renditions: Vec<StoredFile>,
 }
 
@@ -139,7 +140,14 @@ pub fn process(
     }
     .sized();
     let mut renditions = Vec::new();
-    if format != ImageFormat::Webp && width <= WEBP_MAX_SIDE && height <= WEBP_MAX_SIDE {
+    // A full-size WebP only when no rendition covers that size: encoding a
+    // camera-sized WebP costs more time and memory than all the renditions.
+    let widest = settings.widths.iter().copied().max().unwrap_or(0);
+    if format != ImageFormat::Webp
+        && width <= widest
+        && width <= WEBP_MAX_SIDE
+        && height <= WEBP_MAX_SIDE
+    {
         renditions.push(file(
             &image,
             ImageFormat::Webp,

@@ -148,4 +148,16 @@ fn configured_widths_are_used_and_never_upscale() {
     let out = process(&encoded(&photo(300, 150), Codec::Jpeg), "a-1", &settings).unwrap();
     let widths: Vec<u32> = out.renditions.iter().map(|f| f.rendition.width).collect();
     assert_eq!(widths, vec![100, 100, 300]);
+    let wide = process(
+        &encoded(&photo(2000, 100), Codec::Jpeg),
+        "a-1",
+        &ProcessSettings::default(),
+    )
+    .unwrap();
+    let widths: Vec<u32> = wide.renditions.iter().map(|f| f.rendition.width).collect();
+    assert_eq!(
+        widths,
+        vec![320, 320, 640, 640, 1024, 1024, 1600, 1600],
+        "no full-size WebP past the widest rendition"
+    );
 }

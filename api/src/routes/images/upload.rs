@@ -236,15 +236,22 @@ pub async fn create_image(
     let original = media
         .keep_originals
         .then(|| original_key(&hash, processed.format));
-    let stored = store(&state, &processed, original.as_deref().map(|k| (k, bytes))).await?;
+    let (format, width, height) = (processed.format, processed.width, processed.height);
+    let full = processed.full.rendition.clone();
+    let renditions: Vec<_> = processed
+        .renditions
+        .iter()
+        .map(|f| f.rendition.clone())
+        .collect();
+    let stored = store(&state, processed, original.as_deref().map(|k| (k, bytes))).await?;
     let now = time::now();
     let row = ImageRow {
         id: uuid::Uuid::now_v7().to_string(),
-        storage_key: processed.full.rendition.key.clone(),
-        format: processed.format.as_str().to_owned(),
-        byte_size: i64::try_from(processed.full.rendition.byte_size).unwrap_or(i64::MAX),
-        width: i32::try_from(processed.width).unwrap_or(i32::MAX),
-        height: i32::try_from(processed.height).unwrap_or(i32::MAX),
+        storage_key: full.key,
+        format: format.as_str().to_owned(),
+        byte_size: i64::try_from(full.byte_size).unwrap_or(i64::MAX),
+        width: i32::try_from(width).unwrap_or(i32::MAX),
+        height: i32::try_from(height).unwrap_or(i32::MAX),
         content_hash: hash,
         original_file_name: file_name,
         original_key: original,
@@ -254,13 +261,7 @@ pub async fn create_image(
         credit,
         focal_x: None,
         focal_y: None,
-        renditions: renditions_json(
-            &processed
-                .renditions
-                .iter()
-                .map(|f| f.rendition.clone())
-                .collect::<Vec<_>>(),
-        ),
+        renditions: renditions_json(&renditions),
         uploaded_by: Some(user.id),
         created_at: now,
         updated_at: now,
@@ -311,12 +312,13 @@ fn view(row: ImageRow) -> Result<ImageView, ApiError> {
 /// fails, so a refused upload leaves nothing behind.
 async fn store(
     state: &AppState,
-    processed: &Processed,
+    processed: Processed,
     original: Option<(&str, Bytes)>,
 ) -> Result<Vec<String>, ApiError> {
-    let mut files: Vec<(String, Bytes)> = std::iter::once(&processed.full)
-        .chain(&processed.renditions)
-        .map(|f| (f.rendition.key.clone(), Bytes::from(f.bytes.clone())))
+    // The encoded files move into the storage calls: no copies.
+    let mut files: Vec<(String, Bytes)> = std::iter::once(processed.full)
+        .chain(processed.renditions)
+        .map(|f| (f.rendition.key, Bytes::from(f.bytes)))
         .collect();
     if let Some((key, bytes)) = original {
         files.push((key.to_owned(), bytes));
