@@ -582,3 +582,36 @@ async fn a_full_byline_and_thirty_tags_given_by_id_or_slug_are_stored_in_order()
     );
     assert_eq!(updated["tags"], json!([]));
 }
+
+#[actix_web::test]
+async fn if_match_is_compared_strongly_as_rfc_9110_says() {
+    let app = TestApp::spawn().await;
+    let (editor, id, etag) = edit(&app).await;
+    let path = format!("/api/v1/articles/{id}");
+    let patch = |tag: String, title: &'static str| {
+        editor
+            .request(reqwest::Method::PATCH, &path)
+            .header("If-Match", tag)
+            .json(&json!({"title": title}))
+            .send()
+    };
+    // The right version with a made-up hash, and the real tag made weak:
+    // neither names the current representation.
+    let made_up = format!(
+        "\"{}0000000000\"",
+        &etag[1..etag.find('-').expect("v1-") + 1]
+    );
+    for tag in [made_up, format!("W/{etag}")] {
+        let res = patch(tag.clone(), "Sửa bằng thẻ giả").await.expect("patch");
+        assert_problem(res, StatusCode::PRECONDITION_FAILED, "stale_version").await;
+    }
+    assert_eq!(editor.get_ok(&path).await["title"], "Bản gốc");
+    // The exact tag passes; so does `*` ("it exists, whatever its version").
+    let res = patch(etag.clone(), "Sửa đúng thẻ").await.expect("patch");
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = patch("*".to_owned(), "Sửa với sao").await.expect("patch");
+    assert_eq!(res.status(), StatusCode::OK);
+    let article = editor.get_ok(&path).await;
+    assert_eq!(article["title"], "Sửa với sao");
+    assert_eq!(article["version"], 3);
+}

@@ -419,3 +419,35 @@ async fn validation_problems_name_every_bad_field() {
             .collect::<Vec<_>>()
     );
 }
+
+#[actix_web::test]
+async fn integers_written_with_a_zero_fraction_are_integers() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let category = editor
+        .post_expect(
+            "/api/v1/categories",
+            json!({"name": "Thời sự", "position": -152.0}),
+            StatusCode::CREATED,
+        )
+        .await;
+    assert_eq!(category["position"], -152);
+    let draft = editor
+        .draft(json!({"title": "Tin", "body": [{"type": "heading", "level": 2.0, "text": "Mục"}]}))
+        .await;
+    let id = draft["id"].as_str().expect("id");
+    let res = editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            json!({"title": "Tin mới", "version": 1.0}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = editor
+        .patch(
+            &format!("/api/v1/articles/{id}"),
+            json!({"title": "Tin", "version": 2.5}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+}

@@ -82,3 +82,16 @@ async fn limits_and_cursors_are_checked() {
     assert_eq!(page["meta"], json!({"next_cursor": null, "limit": 100}));
     assert!(slugs(&page).is_empty());
 }
+
+#[actix_web::test]
+async fn an_empty_cursor_is_the_first_page() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/api/v1/articles?cursor=",
+        "/api/v1/tags?cursor=",
+        "/api/v1/authors?cursor=&limit=5",
+    ] {
+        let page = app.anon().get_ok(path).await;
+        assert!(page["data"].is_array(), "{path}");
+    }
+}

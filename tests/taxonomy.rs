@@ -341,3 +341,67 @@ fn ids_in_taxonomy_and_account_views_are_uuids() {
         );
     }
 }
+
+#[actix_web::test]
+async fn categories_come_as_a_tree_with_their_public_article_counts() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let parent = editor.category("Chính trị", None).await;
+    editor
+        .category("Theo gương Bác", parent["id"].as_str())
+        .await;
+    editor.category("Kinh tế", None).await;
+    editor.author_profile("Lê Thị Như Thủy").await;
+    let article = |title: &str, category: &str| json!({"title": title, "category_id": category, "author_ids": ["le-thi-nhu-thuy"]});
+    for (title, category) in [
+        ("Một", "theo-guong-bac"),
+        ("Hai", "theo-guong-bac"),
+        ("Ba", "chinh-tri"),
+    ] {
+        let draft = editor.draft(article(title, category)).await;
+        editor
+            .publish(draft["id"].as_str().expect("id"), None)
+            .await;
+    }
+    // Neither a draft nor a scheduled article counts.
+    editor.draft(article("Nháp", "theo-guong-bac")).await;
+    let later = editor.draft(article("Sau", "theo-guong-bac")).await;
+    editor
+        .publish(
+            later["id"].as_str().expect("id"),
+            Some("2999-01-01T00:00:00Z"),
+        )
+        .await;
+
+    let tree = app.anon().get_ok("/api/v1/categories?tree=true").await;
+    let roots = tree["data"].as_array().expect("roots");
+    let names: Vec<&str> = roots.iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "only top-level sections at the top: {names:?}"
+    );
+    let politics = roots
+        .iter()
+        .find(|c| c["slug"] == "chinh-tri")
+        .expect("chinh-tri");
+    assert_eq!(politics["article_count"], 1);
+    assert_eq!(politics["total_article_count"], 3);
+    let child = &politics["children"][0];
+    assert_eq!(child["slug"], "theo-guong-bac");
+    assert_eq!(child["article_count"], 2);
+    assert_eq!(child["children"].as_array().map(Vec::len), Some(0));
+
+    let flat = app.anon().get_ok("/api/v1/categories").await;
+    assert_eq!(flat["data"].as_array().map(Vec::len), Some(3));
+    assert!(flat["data"][0].get("children").is_none());
+    let one = app.anon().get_ok("/api/v1/categories/chinh-tri").await;
+    assert_eq!(one["total_article_count"], 3);
+    let res = app.anon().get("/api/v1/categories?tree=maybe").await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "invalid_query").await;
+
+    let author = app.anon().get_ok("/api/v1/authors/le-thi-nhu-thuy").await;
+    assert_eq!(author["article_count"], 3);
+    let authors = app.anon().get_ok("/api/v1/authors").await;
+    assert_eq!(authors["data"][0]["article_count"], 3);
+}

@@ -32,6 +32,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `max-age` of public responses (`TOASOAN_CACHE_MAX_AGE` seconds, default 60).
     pub cache_max_age: u32,
+    /// How often counted article views are written
+    /// (`TOASOAN_VIEWS_FLUSH_SECS`, default 10).
+    pub views_flush: Duration,
     /// Failed logins allowed per account and address in 15 minutes
     /// (`TOASOAN_LOGIN_MAX_FAILURES`, default 10).
     pub login_max_failures: i64,
@@ -176,6 +179,12 @@ impl Config {
                 .transpose()?,
             cache_max_age: u32::try_from(number(&get, "TOASOAN_CACHE_MAX_AGE", 60, 0..=86_400)?)
                 .unwrap_or(60),
+            views_flush: Duration::from_secs(number(
+                &get,
+                "TOASOAN_VIEWS_FLUSH_SECS",
+                10,
+                1..=3_600,
+            )?),
             login_max_failures: i64::try_from(number(
                 &get,
                 "TOASOAN_LOGIN_MAX_FAILURES",

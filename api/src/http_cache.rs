@@ -85,23 +85,45 @@ pub fn etag_of<T: Serialize>(value: &T, tag_prefix: &str) -> Result<String, ApiE
     Ok(etag_of_bytes(&body, tag_prefix))
 }
 
-/// Checks `If-Match` against the current representation's ETag with the
-/// strong comparison RFC 9110 requires: a weak (`W/`) or made-up tag never
-/// matches; `*` matches any current representation.
-pub fn check_if_match(req: &HttpRequest, current_etag: &str) -> Result<(), ApiError> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Ok(());
-    };
-    let value = value.to_str().unwrap_or_default();
-    let matches = value
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag == current_etag);
-    if matches {
-        Ok(())
-    } else {
-        Err(Code::StaleVersion
-            .err("If-Match does not name the current version; reload it and reapply your change"))
+/// An `If-Match` header, read before a write and checked inside it with
+/// the strong comparison RFC 9110 requires: the tag must be exactly the
+/// ETag a read sends now; a weak (`W/`) or made-up tag never matches; `*`
+/// matches whatever the current version is.
+#[derive(Debug, Clone, Default)]
+pub struct Precondition(Option<String>);
+
+impl Precondition {
+    /// The request's `If-Match`, if any.
+    pub fn of(req: &HttpRequest) -> Self {
+        Self(
+            req.headers()
+                .get(header::IF_MATCH)
+                .map(|v| v.to_str().unwrap_or_default().trim().to_owned()),
+        )
+    }
+
+    /// True for `If-Match: *` ("the resource exists, whatever its version").
+    pub fn is_any(&self) -> bool {
+        self.0.as_deref() == Some("*")
+    }
+
+    /// Refuses with 412 unless the header is absent, `*`, or names the
+    /// current ETag (computed only when needed).
+    pub fn check(
+        &self,
+        current_etag: impl FnOnce() -> Result<String, ApiError>,
+    ) -> Result<(), ApiError> {
+        let Some(value) = self.0.as_deref().filter(|_| !self.is_any()) else {
+            return Ok(());
+        };
+        let current = current_etag()?;
+        if value.split(',').map(str::trim).any(|tag| tag == current) {
+            Ok(())
+        } else {
+            Err(Code::StaleVersion.err(
+                "If-Match does not name the current representation; reload it and reapply your change",
+            ))
+        }
     }
 }
 
@@ -147,6 +169,7 @@ pub fn expected_version(
 ) -> Result<Option<i32>, ApiError> {
     let header_version = match req.headers().get(header::IF_MATCH) {
         None => None,
+        Some(value) if value.as_bytes().trim_ascii() == b"*" => None,
         Some(value) => {
             let raw = value
                 .to_str()

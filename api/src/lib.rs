@@ -17,6 +17,7 @@ pub mod http_cache;
 pub mod openapi;
 pub mod pagination;
 pub mod published;
+pub mod readership;
 pub mod responses;
 pub mod router;
 pub mod routes;

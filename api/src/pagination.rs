@@ -25,6 +25,14 @@ pub fn limit(requested: Option<i64>) -> Result<i64, ApiError> {
     }
 }
 
+/// Reads an optional query value, taking an empty one (`cursor=`) as absent.
+pub fn blank_is_none<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    let value = <Option<String> as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(value.filter(|v| !v.trim().is_empty()))
+}
+
 /// Wraps a keyset position (parts joined by `\n`) into an opaque cursor.
 pub fn encode_cursor(kind: &str, parts: &[&str]) -> String {
     let mut raw = kind.to_owned();
@@ -153,7 +161,8 @@ pub struct AlphabeticalQuery {
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
+    /// `meta.next_cursor` of the previous page; empty means the first page.
+    #[serde(default, deserialize_with = "crate::pagination::blank_is_none")]
     pub cursor: Option<String>,
 }
 

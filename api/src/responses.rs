@@ -19,6 +19,14 @@ macro_rules! response_set {
     };
 }
 
+/// A cacheable read.
+#[derive(IntoResponses)]
+pub enum NotModified {
+    /// Not modified: the `If-None-Match` sent names the current `ETag`.
+    #[response(status = 304)]
+    NotModified,
+}
+
 response_set! {
     /// An operation that needs an access token.
     AuthRequired {

@@ -5,6 +5,7 @@ use crate::app::build_app;
 use crate::auth;
 use crate::auth::TokenKeys;
 use crate::config::{Config, MediaStorage};
+use crate::readership::{self, ViewCounter};
 use crate::state::AppState;
 use actix_web::HttpServer;
 use actix_web::dev::Server;
@@ -167,7 +168,13 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         config: Arc::new(config),
         password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
         storage,
+        views: Arc::new(ViewCounter::default()),
     };
+    readership::spawn_flusher(
+        state.pool.clone(),
+        state.views.clone(),
+        state.config.views_flush,
+    );
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = workers {
         server = server.workers(workers);

@@ -5,6 +5,7 @@ use crate::auth::TokenKeys;
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http_cache::Audience;
+use crate::readership::ViewCounter;
 use actix_web::web;
 use std::sync::Arc;
 use toasoan_persistence::{DbConn, Pool};
@@ -26,6 +27,8 @@ pub struct AppState {
     /// Bounds concurrent image processing (a decoded photo takes width ×
     /// height × 3 bytes), so parallel uploads cannot exhaust memory.
     pub media_slots: Arc<tokio::sync::Semaphore>,
+    /// Article views counted since the last flush ("Đọc nhiều").
+    pub views: Arc<ViewCounter>,
 }
 
 impl AppState {

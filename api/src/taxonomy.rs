@@ -101,8 +101,35 @@ pub async fn get<R: Taxon, V: Serialize>(
     audience: Audience,
     view: impl FnOnce(R) -> Result<V, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = state.db(move |conn| fetch::<R>(conn, &key)).await?;
-    respond(req, &view(row)?, "", audience)
+    get_with(
+        state,
+        req,
+        key,
+        audience,
+        |_, _| Ok(()),
+        |row, ()| view(row),
+    )
+    .await
+}
+
+/// Like `get`, with facts read in the same database call (`extra`, such
+/// as counts) handed to the view.
+pub async fn get_with<R: Taxon, X: Send + 'static, V: Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    key: String,
+    audience: Audience,
+    extra: impl FnOnce(&mut DbConn, &R) -> Result<X, ApiError> + Send + 'static,
+    view: impl FnOnce(R, X) -> Result<V, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let (row, facts) = state
+        .db(move |conn| {
+            let row = fetch::<R>(conn, &key)?;
+            let facts = extra(conn, &row)?;
+            Ok((row, facts))
+        })
+        .await?;
+    respond(req, &view(row, facts)?, "", audience)
 }
 
 /// Answers a page of an alphabetical list.
@@ -111,14 +138,39 @@ pub async fn list<R: Taxon + Alphabetical, V: Serialize>(
     req: &HttpRequest,
     query: &AlphabeticalQuery,
     audience: Audience,
-    view: impl FnMut(R) -> Result<V, ApiError>,
+    mut view: impl FnMut(R) -> Result<V, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    list_with(
+        state,
+        req,
+        query,
+        audience,
+        |_, _| Ok(()),
+        |row, _: &()| view(row),
+    )
+    .await
+}
+
+/// Like `list`, with facts about the page's rows read in the same
+/// database call (`extra`, one batched query) handed to the view.
+pub async fn list_with<R: Taxon + Alphabetical, X: Send + 'static, V: Serialize>(
+    state: &AppState,
+    req: &HttpRequest,
+    query: &AlphabeticalQuery,
+    audience: Audience,
+    extra: impl FnOnce(&mut DbConn, &[R]) -> Result<X, ApiError> + Send + 'static,
+    mut view: impl FnMut(R, &X) -> Result<V, ApiError>,
 ) -> Result<HttpResponse, ApiError> {
     let (limit, after) = query.parse()?;
-    let rows = state
-        .db(move |conn| Ok(R::page(conn, after, limit + 1)?))
+    let (rows, facts) = state
+        .db(move |conn| {
+            let rows = R::page(conn, after, limit + 1)?;
+            let facts = extra(conn, &rows)?;
+            Ok((rows, facts))
+        })
         .await?;
     let page = Page::new(rows, limit, |r| alphabetical_cursor(r.sort_key(), r.id()));
-    respond_page(req, &page.try_map(view)?, audience)
+    respond_page(req, &page.try_map(|row| view(row, &facts))?, audience)
 }
 
 /// Stores the `R` that `build` makes after checking its own rules (and

@@ -77,6 +77,7 @@ reference!(Category, Author, Tag);
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ImageView {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// Public URL of the full-size file (metadata stripped, upright).
     #[schema(example = "/media/hoan-thanh-to-chuc-dai-hoi-mttq-viet-nam-cac-cap-3f2a9c1d4e5b.jpg")]

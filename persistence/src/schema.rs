@@ -170,6 +170,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_view_totals (article_id) {
+        article_id -> Text,
+        views -> BigInt,
+    }
+}
+
+diesel::table! {
+    article_view_hours (article_id, hour) {
+        article_id -> Text,
+        hour -> Timestamp,
+        views -> BigInt,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
@@ -180,8 +195,12 @@ diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
 diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(article_slug_redirects -> articles (article_id));
+diesel::joinable!(article_view_totals -> articles (article_id));
+diesel::joinable!(article_view_hours -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_view_totals,
+    article_view_hours,
     users,
     sessions,
     refresh_tokens,

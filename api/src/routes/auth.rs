@@ -62,7 +62,8 @@ const FAILURE_WINDOW_MINUTES: i64 = 15;
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Unknown account or wrong password (`invalid_credentials`), same answer and time for both", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Body of the wrong shape", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts (`too_many_requests`); see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts (`too_many_requests`)", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
         JsonBody,
     ))]
 pub async fn login(
@@ -246,7 +247,7 @@ pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpRe
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The account", body = UserView),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        AuthRequired,
     ))]
 pub async fn get_me(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
     let row = state

@@ -11,10 +11,12 @@ use crate::views::SlugText;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use toasoan_domain::FieldError;
 use toasoan_domain::author::{self, Author};
 use toasoan_domain::text::vietnamese_sort_key;
 use toasoan_persistence::models::author::{AuthorChanges, AuthorRow};
+use toasoan_persistence::queries::counts;
 use toasoan_persistence::queries::{authors, users};
 use toasoan_persistence::{DbConn, time};
 use utoipa::ToSchema;
@@ -49,10 +51,13 @@ pub struct AuthorView {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Public articles with this author in the byline.
+    #[schema(example = 128)]
+    pub article_count: i64,
 }
 
 impl AuthorView {
-    fn new(author: Author, staff: bool) -> Self {
+    fn new(author: Author, staff: bool, article_count: i64) -> Self {
         Self {
             id: author.id.to_string(),
             slug: author.slug.into_string(),
@@ -61,12 +66,23 @@ impl AuthorView {
             user_id: author.user_id.filter(|_| staff).map(|u| u.to_string()),
             created_at: author.created_at,
             updated_at: author.updated_at,
+            article_count,
         }
     }
 }
 
-fn view(row: AuthorRow, staff: bool) -> Result<AuthorView, ApiError> {
-    Ok(AuthorView::new(Author::try_from(row)?, staff))
+fn view(row: AuthorRow, staff: bool, article_count: i64) -> Result<AuthorView, ApiError> {
+    Ok(AuthorView::new(
+        Author::try_from(row)?,
+        staff,
+        article_count,
+    ))
+}
+
+/// Public article counts of these authors, in one query.
+fn article_counts(conn: &mut DbConn, rows: &[AuthorRow]) -> Result<HashMap<String, i64>, ApiError> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    Ok(counts::per_author(conn, time::now(), &ids)?)
 }
 
 /// A new author.
@@ -131,8 +147,9 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
 #[utoipa::path(get, path = "/api/v1/authors", operation_id = "list_authors", tag = "authors",
     params(AlphabeticalQuery),
     responses(
-        (status = 200, description = "A page of authors", body = Page<AuthorView>),
-        (status = 304, description = "Not modified"),
+        (status = 200, description = "A page of authors", body = Page<AuthorView>,
+            headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
+        NotModified,
         ListErrors,
     ))]
 pub async fn list_authors(
@@ -143,15 +160,27 @@ pub async fn list_authors(
 ) -> Result<HttpResponse, ApiError> {
     let staff = viewer.is_staff();
     let audience = state.audience(staff);
-    taxonomy::list(&state, &req, &query, audience, |r| view(r, staff)).await
+    taxonomy::list_with(
+        &state,
+        &req,
+        &query,
+        audience,
+        article_counts,
+        |r, counts| {
+            let count = counts.get(&r.id).copied().unwrap_or(0);
+            view(r, staff, count)
+        },
+    )
+    .await
 }
 
 /// One author by id or slug.
 #[utoipa::path(get, path = "/api/v1/authors/{id_or_slug}", operation_id = "get_author", tag = "authors",
     params(("id_or_slug" = String, Path, description = "Author id or slug", example = "le-thi-nhu-thuy")),
     responses(
-        (status = 200, description = "The author", body = AuthorView),
-        (status = 304, description = "Not modified"),
+        (status = 200, description = "The author", body = AuthorView,
+            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
+        NotModified,
         AuthorNotFound,
     ))]
 pub async fn get_author(
@@ -162,7 +191,20 @@ pub async fn get_author(
 ) -> Result<HttpResponse, ApiError> {
     let staff = viewer.is_staff();
     let audience = state.audience(staff);
-    taxonomy::get(&state, &req, key.into_inner(), audience, |r| view(r, staff)).await
+    let count =
+        |conn: &mut DbConn, row: &AuthorRow| article_counts(conn, std::slice::from_ref(row));
+    taxonomy::get_with(
+        &state,
+        &req,
+        key.into_inner(),
+        audience,
+        count,
+        |r, counts| {
+            let count = counts.get(&r.id).copied().unwrap_or(0);
+            view(r, staff, count)
+        },
+    )
+    .await
 }
 
 /// Creates an author.
@@ -203,7 +245,8 @@ pub async fn create_author(
         })
     })
     .await?;
-    taxonomy::created(&req, &row, &view(row.clone(), true)?)
+    // A new author is in no byline yet.
+    taxonomy::created(&req, &row, &view(row.clone(), true, 0)?)
 }
 
 /// Changes an author.
@@ -228,7 +271,7 @@ pub async fn update_author(
         body.name.as_deref(),
         body.bio.as_ref().map(Option::as_deref),
     )?;
-    let row = taxonomy::update(&state, key.into_inner(), body.slug, move |conn, _| {
+    let row: AuthorRow = taxonomy::update(&state, key.into_inner(), body.slug, move |conn, _| {
         Ok(AuthorChanges {
             user_id: resolve_patch(&body.user_id, |u| check_user(conn, u))?,
             sort_key: name.as_deref().map(vietnamese_sort_key),
@@ -239,7 +282,12 @@ pub async fn update_author(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(row, true)?))
+    let id = row.id.clone();
+    let counts = state
+        .db(move |conn| Ok(counts::per_author(conn, time::now(), &[id])?))
+        .await?;
+    let count = counts.get(&row.id).copied().unwrap_or(0);
+    Ok(HttpResponse::Ok().json(view(row, true, count)?))
 }
 
 /// Deletes an author no byline names.

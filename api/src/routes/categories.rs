@@ -12,11 +12,12 @@ use crate::views::SlugText;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use toasoan_domain::category::{self, Category};
 use toasoan_persistence::models::category::{CategoryChanges, CategoryRow};
-use toasoan_persistence::queries::categories;
+use toasoan_persistence::queries::{categories, counts};
 use toasoan_persistence::{DbConn, Guarded, time};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 crate::endpoints![
     list_categories,
@@ -49,6 +50,16 @@ pub struct CategoryView {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Public articles filed directly in this category.
+    #[schema(example = 42)]
+    pub article_count: i64,
+    /// Public articles in this category and all its sub-categories.
+    #[schema(example = 57)]
+    pub total_article_count: i64,
+    /// With `tree=true`: the sub-categories, in display order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(no_recursion)]
+    pub children: Option<Vec<CategoryView>>,
 }
 
 impl From<Category> for CategoryView {
@@ -62,12 +73,70 @@ impl From<Category> for CategoryView {
             position: c.position,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            article_count: 0,
+            total_article_count: 0,
+            children: None,
         }
     }
 }
 
+/// A category with no articles yet (a new one).
 fn view(row: CategoryRow) -> Result<CategoryView, ApiError> {
     Ok(Category::try_from(row)?.into())
+}
+
+/// Every category and the public articles filed directly in each.
+struct Census {
+    all: Vec<CategoryRow>,
+    direct: HashMap<String, i64>,
+}
+
+impl Census {
+    fn take(conn: &mut DbConn) -> Result<Self, ApiError> {
+        Ok(Self {
+            all: categories::list(conn)?,
+            direct: counts::per_category(conn, time::now())?,
+        })
+    }
+
+    /// A category's view with its counts (its own and its subtree's).
+    fn view(&self, row: CategoryRow) -> Result<CategoryView, ApiError> {
+        let total = categories::subtree_ids(&self.all, &row.id)
+            .iter()
+            .map(|id| self.direct.get(id).copied().unwrap_or(0))
+            .sum();
+        let article_count = self.direct.get(&row.id).copied().unwrap_or(0);
+        Ok(CategoryView {
+            article_count,
+            total_article_count: total,
+            ..view(row)?
+        })
+    }
+
+    /// The categories under `parent` (the roots for `None`), each with its
+    /// own children, in display order.
+    fn tree(&self, parent: Option<&str>) -> Result<Vec<CategoryView>, ApiError> {
+        self.all
+            .iter()
+            .filter(|c| c.parent_id.as_deref() == parent)
+            .map(|c| {
+                Ok(CategoryView {
+                    children: Some(self.tree(Some(&c.id))?),
+                    ..self.view(c.clone())?
+                })
+            })
+            .collect()
+    }
+}
+
+/// How the category list is shaped.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryListQuery {
+    /// Nest sub-categories under their parent in `children` (the list then
+    /// holds the top-level sections only).
+    pub tree: Option<bool>,
 }
 
 /// A new category.
@@ -87,6 +156,7 @@ pub struct CreateCategory {
     #[schema(example = "chinh-tri")]
     pub parent_id: Option<String>,
     /// Order among siblings (default 0).
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub position: Option<i32>,
 }
 
@@ -109,6 +179,7 @@ pub struct UpdateCategory {
     #[schema(value_type = Option<String>)]
     pub parent_id: Option<Option<String>>,
     /// New position.
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub position: Option<i32>,
 }
 
@@ -147,32 +218,42 @@ fn resolve_parent(
     Ok(parent.id)
 }
 
-/// Every category, in display order; sub-categories name their `parent_id`.
+/// Every category, in display order, with its article counts.
+///
+/// Flat by default (sub-categories name their `parent_id`); `tree=true`
+/// nests them under their parent in `children`.
 #[utoipa::path(get, path = "/api/v1/categories", operation_id = "list_categories", tag = "categories",
+    params(CategoryListQuery),
     responses(
         (status = 200, description = "All categories", body = Page<CategoryView>,
             headers(("ETag" = String, description = "Validator for If-None-Match"), ("Cache-Control" = String, description = "Public caching"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn list_categories(
     state: web::Data<AppState>,
     req: HttpRequest,
+    query: web::Query<CategoryListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let rows = state.db(|conn| Ok(categories::list(conn)?)).await?;
-    respond(
-        &req,
-        &Page::all(rows.into_iter().map(view).collect::<Result<Vec<_>, _>>()?),
-        "",
-        state.audience(false),
-    )
+    let census = state.db(Census::take).await?;
+    let views = if query.tree.unwrap_or(false) {
+        census.tree(None)?
+    } else {
+        census
+            .all
+            .iter()
+            .map(|c| census.view(c.clone()))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    respond(&req, &Page::all(views), "", state.audience(false))
 }
 
 /// One category by id or slug.
 #[utoipa::path(get, path = "/api/v1/categories/{id_or_slug}", operation_id = "get_category", tag = "categories",
     params(("id_or_slug" = String, Path, description = "Category id or slug", example = "theo-guong-bac")),
     responses(
-        (status = 200, description = "The category", body = CategoryView),
-        (status = 304, description = "Not modified"),
+        (status = 200, description = "The category", body = CategoryView,
+            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
+        NotModified,
         CategoryNotFound,
     ))]
 pub async fn get_category(
@@ -180,7 +261,17 @@ pub async fn get_category(
     req: HttpRequest,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    taxonomy::get(&state, &req, key.into_inner(), state.audience(false), view).await
+    let census = |conn: &mut DbConn, _: &CategoryRow| Census::take(conn);
+    let audience = state.audience(false);
+    taxonomy::get_with(
+        &state,
+        &req,
+        key.into_inner(),
+        audience,
+        census,
+        |row, census| census.view(row),
+    )
+    .await
 }
 
 /// Creates a category.
@@ -262,7 +353,8 @@ pub async fn update_category(
         },
     )
     .await?;
-    Ok(HttpResponse::Ok().json(view(row)?))
+    let census = state.db(Census::take).await?;
+    Ok(HttpResponse::Ok().json(census.view(row)?))
 }
 
 /// Deletes a category that no article or sub-category uses.

@@ -185,22 +185,39 @@ fn json_feed(req: &HttpRequest, feed: &Feed) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec(&document).map_err(ApiError::internal)
 }
 
-const RSS: &str = "application/rss+xml; charset=utf-8";
-const JSON_FEED: &str = "application/feed+json";
+/// The two formats every feed comes in.
+#[derive(Clone, Copy)]
+enum Format {
+    Rss,
+    JsonFeed,
+}
+
+async fn serve(
+    state: &AppState,
+    req: &HttpRequest,
+    category: Option<String>,
+    format: Format,
+) -> Result<HttpResponse, ApiError> {
+    let feed = load(state, category).await?;
+    let (body, content_type) = match format {
+        Format::Rss => (rss(req, &feed)?, "application/rss+xml; charset=utf-8"),
+        Format::JsonFeed => (json_feed(req, &feed)?, "application/feed+json"),
+    };
+    respond_bytes(req, body, content_type, "", state.audience(false))
+}
 
 /// The latest articles as RSS 2.0.
 #[utoipa::path(get, path = "/feeds/latest.rss", operation_id = "get_latest_rss", tag = "feeds",
     responses(
         (status = 200, description = "RSS 2.0 of the 50 latest public articles", content_type = "application/rss+xml", body = String,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn get_latest_rss(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let feed = load(&state, None).await?;
-    respond_bytes(&req, rss(&req, &feed)?, RSS, "", state.audience(false))
+    serve(&state, &req, None, Format::Rss).await
 }
 
 /// The latest articles as JSON Feed 1.1.
@@ -208,20 +225,13 @@ pub async fn get_latest_rss(
     responses(
         (status = 200, description = "JSON Feed 1.1 of the 50 latest public articles", content_type = "application/feed+json", body = Object,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn get_latest_json_feed(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let feed = load(&state, None).await?;
-    respond_bytes(
-        &req,
-        json_feed(&req, &feed)?,
-        JSON_FEED,
-        "",
-        state.audience(false),
-    )
+    serve(&state, &req, None, Format::JsonFeed).await
 }
 
 /// The latest articles of a category (and its sub-categories) as RSS 2.0.
@@ -230,7 +240,7 @@ pub async fn get_latest_json_feed(
     responses(
         (status = 200, description = "RSS 2.0 of the category's 50 latest public articles", content_type = "application/rss+xml", body = String,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         CategoryNotFound,
     ))]
 pub async fn get_category_rss(
@@ -238,8 +248,7 @@ pub async fn get_category_rss(
     req: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let feed = load(&state, Some(slug.into_inner())).await?;
-    respond_bytes(&req, rss(&req, &feed)?, RSS, "", state.audience(false))
+    serve(&state, &req, Some(slug.into_inner()), Format::Rss).await
 }
 
 /// The latest articles of a category (and its sub-categories) as JSON Feed 1.1.
@@ -248,7 +257,7 @@ pub async fn get_category_rss(
     responses(
         (status = 200, description = "JSON Feed 1.1 of the category's 50 latest public articles", content_type = "application/feed+json", body = Object,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         CategoryNotFound,
     ))]
 pub async fn get_category_json_feed(
@@ -256,12 +265,5 @@ pub async fn get_category_json_feed(
     req: HttpRequest,
     slug: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let feed = load(&state, Some(slug.into_inner())).await?;
-    respond_bytes(
-        &req,
-        json_feed(&req, &feed)?,
-        JSON_FEED,
-        "",
-        state.audience(false),
-    )
+    serve(&state, &req, Some(slug.into_inner()), Format::JsonFeed).await
 }

@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod health;
 pub mod images;
 pub mod media;
+pub mod popularity;
 pub mod site;
 pub mod sitemaps;
 pub mod tags;
@@ -33,6 +34,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         site::endpoints,
         feeds::endpoints,
         sitemaps::endpoints,
+        popularity::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

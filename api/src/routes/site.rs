@@ -92,7 +92,7 @@ pub struct UpdateSite {
     responses(
         (status = 200, description = "The settings", body = SiteView,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn get_site(
     state: web::Data<AppState>,

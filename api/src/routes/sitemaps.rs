@@ -5,9 +5,10 @@
 //! 1 000 URLs). Article URLs come from the site settings; the frontend that
 //! serves those pages proxies these paths to the API.
 
-use crate::error::{ApiError, Code};
+use crate::error::{ApiError, Code, Problem};
 use crate::http_cache::respond_bytes;
 use crate::published::{self, Entry};
+use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, Months, NaiveDate, NaiveDateTime};
@@ -67,7 +68,7 @@ fn period_range(period: &str) -> Option<(NaiveDateTime, NaiveDateTime)> {
     responses(
         (status = 200, description = "A sitemap index (sitemaps.org 0.9)", content_type = "application/xml", body = String,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn get_sitemap_index(
     state: web::Data<AppState>,
@@ -119,8 +120,8 @@ pub async fn get_sitemap_index(
     responses(
         (status = 200, description = "A sitemap (sitemaps.org 0.9) of at most 50 000 URLs", content_type = "application/xml", body = String,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "Not a period the index could list (`sitemap_not_found`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        NotModified,
+        (status = 404, description = "Not a period the index could list (`sitemap_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_sitemap(
     state: web::Data<AppState>,
@@ -182,7 +183,7 @@ fn news_entry(w: &mut Writer<Vec<u8>>, site: &Site, entry: &Entry) -> io::Result
     responses(
         (status = 200, description = "A Google News sitemap", content_type = "application/xml", body = String,
             headers(("ETag" = String), ("Cache-Control" = String))),
-        (status = 304, description = "Not modified"),
+        NotModified,
     ))]
 pub async fn get_news_sitemap(
     state: web::Data<AppState>,

@@ -72,8 +72,9 @@ impl Taxon for TagRow {
 #[utoipa::path(get, path = "/api/v1/tags", operation_id = "list_tags", tag = "tags",
     params(AlphabeticalQuery),
     responses(
-        (status = 200, description = "A page of tags", body = Page<TagView>),
-        (status = 304, description = "Not modified"),
+        (status = 200, description = "A page of tags", body = Page<TagView>,
+            headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
+        NotModified,
         ListErrors,
     ))]
 pub async fn list_tags(
@@ -88,8 +89,9 @@ pub async fn list_tags(
 #[utoipa::path(get, path = "/api/v1/tags/{id_or_slug}", operation_id = "get_tag", tag = "tags",
     params(("id_or_slug" = String, Path, description = "Tag id or slug")),
     responses(
-        (status = 200, description = "The tag", body = TagView),
-        (status = 304, description = "Not modified"),
+        (status = 200, description = "The tag", body = TagView,
+            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
+        NotModified,
         TagNotFound,
     ))]
 pub async fn get_tag(

@@ -4,6 +4,7 @@
 pub mod articles;
 pub mod authors;
 pub mod categories;
+pub mod counts;
 pub mod feed;
 pub mod images;
 pub mod sessions;
@@ -11,6 +12,7 @@ pub mod site;
 pub mod slugged;
 pub mod tags;
 pub mod users;
+pub mod views;
 
 use crate::DbError;
 use diesel::QueryResult;

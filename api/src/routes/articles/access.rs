@@ -1,9 +1,11 @@
 //! Who may write which article: loading an article for a write with the
 //! caller's rights checked, and telling a lost race from a deleted article.
 
+use super::view;
 use super::{find, not_found};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code};
+use crate::http_cache::{Precondition, etag_of, version_prefix};
 use toasoan_domain::article::{self, Action};
 use toasoan_domain::user::Role;
 use toasoan_persistence::DbConn;
@@ -41,4 +43,17 @@ pub(crate) fn lost_race(conn: &mut DbConn, id: &str, version: i32) -> ApiError {
         Ok(Some(_)) => ApiError::StaleVersion(version),
         Err(e) => e.into(),
     }
+}
+
+/// Checks `If-Match` strongly: it must be the ETag a read of the article
+/// sends now (the version and the representation), not only its version.
+pub(crate) fn check_if_match(
+    conn: &mut DbConn,
+    if_match: &Precondition,
+    row: &ArticleRow,
+) -> Result<(), ApiError> {
+    if_match.check(|| {
+        let current = view::full(conn, row.clone())?;
+        etag_of(&current, &version_prefix(row.version))
+    })
 }

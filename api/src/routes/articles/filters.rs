@@ -52,7 +52,8 @@ pub struct ArticleListQuery {
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
+    /// `meta.next_cursor` of the previous page; empty means the first page.
+    #[serde(default, deserialize_with = "crate::pagination::blank_is_none")]
     pub cursor: Option<String>,
 }
 

@@ -24,13 +24,19 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateArticle {
     /// Headline, 1 to 300 characters.
-    #[schema(example = "Mặt trận các cấp triển khai kế hoạch học tập và làm theo Bác")]
+    #[schema(
+        example = "Mặt trận các cấp triển khai kế hoạch học tập và làm theo Bác",
+        min_length = 1,
+        max_length = 300
+    )]
     pub title: String,
     /// Slug; made from the title when absent (`đ` → `d`, tones dropped).
+    #[schema(value_type = Option<crate::views::SlugText>)]
     pub slug: Option<String>,
     /// Lead paragraph, up to 2 000 characters.
     #[schema(
-        example = "(QNO) - Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Quảng Nam vừa ban hành kế hoạch ..."
+        example = "(QNO) - Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Quảng Nam vừa ban hành kế hoạch ...",
+        max_length = 2000
     )]
     pub sapo: Option<String>,
     /// Body blocks, up to 500.
@@ -51,6 +57,7 @@ pub struct CreateArticle {
     #[serde(default)]
     pub featured: bool,
     /// Order among featured articles (editors only).
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub featured_rank: Option<i32>,
 }
 
@@ -66,13 +73,15 @@ impl CreateArticle {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateArticle {
-    /// New headline.
+    /// New headline, 1 to 300 characters.
+    #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
     /// New slug; the old one keeps working as a redirect.
+    #[schema(value_type = Option<crate::views::SlugText>)]
     pub slug: Option<String>,
-    /// New lead paragraph, or null.
+    /// New lead paragraph (up to 2 000 characters), or null.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub sapo: Option<Option<String>>,
     /// New body blocks.
     pub body: Option<Vec<Block>>,
@@ -96,6 +105,7 @@ pub struct UpdateArticle {
     pub featured_rank: Option<Option<i32>>,
     /// The version being edited (alternative to If-Match).
     #[schema(example = 3)]
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub version: Option<i32>,
 }
 

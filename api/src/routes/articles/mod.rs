@@ -103,7 +103,7 @@ fn cursor_after(summary: &ArticleSummary, by_publication: bool) -> String {
     responses(
         (status = 200, description = "A page of articles (no bodies)", body = Page<ArticleSummary>,
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
-        (status = 304, description = "Not modified"),
+        NotModified,
         ListErrors,
         (status = 401, description = "`status` asked without an access token (`token_missing`), or a token sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
@@ -150,8 +150,9 @@ pub async fn list_articles(
     responses(
         (status = 200, description = "The article", body = ArticleView,
             headers(("ETag" = String, description = "`\"v{version}-...\"`; send it back as If-Match when editing"))),
-        (status = 301, description = "An old slug; `Location` names the current URL"),
-        (status = 304, description = "Not modified"),
+        (status = 301, description = "An old slug; `Location` names the current URL",
+            headers(("Location" = String, description = "`/api/v1/articles/{current slug}`"))),
+        NotModified,
         ArticleNotFound,
         OptionalAuth,
     ))]

@@ -22,6 +22,7 @@ use uuid::Uuid;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleSummary {
     /// UUIDv7.
+    #[schema(format = Uuid)]
     pub id: String,
     /// URL slug.
     #[schema(example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac")]

@@ -1,13 +1,13 @@
 //! The editorial workflow: submit, publish (now, back-dated or scheduled),
 //! unpublish, archive.
 
-use super::access::{load_for, lost_race};
+use super::access::{check_if_match, load_for, lost_race};
 use super::not_found;
 use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::extractors::optional_json;
-use crate::http_cache::{Audience, expected_version, respond, version_prefix};
+use crate::http_cache::{Audience, Precondition, expected_version, respond, version_prefix};
 use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -39,6 +39,7 @@ async fn transition(
     at: Option<DateTime<Utc>>,
 ) -> Result<HttpResponse, ApiError> {
     let expected = expected_version(&req, None)?;
+    let if_match = Precondition::of(&req);
     let article: ArticleView = state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, action)?;
@@ -47,6 +48,7 @@ async fn transition(
             {
                 return Err(ApiError::StaleVersion(version));
             }
+            check_if_match(conn, &if_match, &current)?;
             let status = current.status;
             let next = status
                 .after(action)
@@ -88,7 +90,8 @@ async fn transition(
         ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
     ),
     responses(
-        (status = 200, description = "Published or scheduled", body = ArticleView),
+        (status = 200, description = "Published or scheduled", body = ArticleView,
+            headers(("ETag" = String, description = "The new version's"))),
         ArticleAccess,
         IfMatch,
         (status = 409, description = "Not in a state that can be published (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
@@ -121,7 +124,8 @@ pub async fn publish_article(
         ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
     ),
     responses(
-        (status = 200, description = "Back to draft", body = ArticleView),
+        (status = 200, description = "Back to draft", body = ArticleView,
+            headers(("ETag" = String, description = "The new version's"))),
         ArticleAccess,
         IfMatch,
         (status = 409, description = "Not in a state that can be unpublished (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
@@ -143,7 +147,8 @@ pub async fn unpublish_article(
         ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
     ),
     responses(
-        (status = 200, description = "In review", body = ArticleView),
+        (status = 200, description = "In review", body = ArticleView,
+            headers(("ETag" = String, description = "The new version's"))),
         ArticleAccess,
         IfMatch,
         (status = 409, description = "Not a draft (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
@@ -165,7 +170,8 @@ pub async fn submit_article(
         ("If-Match" = Option<String>, Header, description = "Only if still at this version"),
     ),
     responses(
-        (status = 200, description = "Archived", body = ArticleView),
+        (status = 200, description = "Archived", body = ArticleView,
+            headers(("ETag" = String, description = "The new version's"))),
         ArticleAccess,
         IfMatch,
         (status = 409, description = "Already archived (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),

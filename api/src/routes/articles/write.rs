@@ -1,13 +1,13 @@
 //! Writing articles: create (always a draft), update with optimistic
 //! locking, delete.
 
-use super::access::{load_for, lost_race};
+use super::access::{check_if_match, load_for, lost_race};
 use super::input::{self, CreateArticle, UpdateArticle};
 use super::not_found;
 use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
-use crate::http_cache::{Audience, expected_version, respond, version_prefix};
+use crate::http_cache::{Audience, Precondition, expected_version, respond, version_prefix};
 use crate::responses::*;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
@@ -49,7 +49,8 @@ fn written(
 #[utoipa::path(post, path = "/api/v1/articles", operation_id = "create_article", tag = "articles",
     security(("bearer" = [])), request_body = CreateArticle,
     responses(
-        (status = 201, description = "Created as a draft", body = ArticleView),
+        (status = 201, description = "Created as a draft", body = ArticleView,
+            headers(("Location" = String, description = "`/api/v1/articles/{id}`"), ("ETag" = String, description = "Send it back as If-Match when editing"))),
         AuthRequired,
         (status = 403, description = "An author setting `featured` (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         SlugTaken,
@@ -81,7 +82,8 @@ pub async fn create_article(
         ("If-Match" = Option<String>, Header, description = "The ETag of the version edited (or send `version`)", example = "\"v3-5e1f0c2a9b7d4e3c2a1b\""),
     ),
     responses(
-        (status = 200, description = "Updated; the new ETag is in the header", body = ArticleView),
+        (status = 200, description = "Updated", body = ArticleView,
+            headers(("ETag" = String, description = "The new version's; send it back as If-Match on the next edit"))),
         ArticleAccess,
         SlugTaken,
         VersionedJsonBody,
@@ -95,18 +97,22 @@ pub async fn update_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let input = input.into_inner();
-    let expected = expected_version(&req, input.version)?.ok_or_else(|| {
-        Code::PreconditionRequired.err(
+    let if_match = Precondition::of(&req);
+    let expected = expected_version(&req, input.version)?;
+    if expected.is_none() && !if_match.is_any() {
+        return Err(Code::PreconditionRequired.err(
             "send If-Match with the article's ETag, or the `version` field, so concurrent edits are not lost",
-        )
-    })?;
+        ));
+    }
     editors_only(&user, input.sets_featured())?;
     let article = state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, Action::Edit)?;
+            let expected = expected.unwrap_or(current.version);
             if current.version != expected {
                 return Err(ApiError::StaleVersion(expected));
             }
+            check_if_match(conn, &if_match, &current)?;
             let changes = input::changes(conn, input, &current)?;
             if !articles::update(conn, &current.id, expected, &changes)? {
                 return Err(lost_race(conn, &current.id, expected));
@@ -138,10 +144,15 @@ pub async fn delete_article(
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let expected = expected_version(&req, None)?;
+    let if_match = Precondition::of(&req);
     state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, Action::Delete)?;
             let version = expected.unwrap_or(current.version);
+            if version != current.version {
+                return Err(ApiError::StaleVersion(version));
+            }
+            check_if_match(conn, &if_match, &current)?;
             // Conditional on the version read: a publish that lands between
             // the permission check and the delete makes this one fail.
             if !articles::delete(conn, &current.id, version)? {

@@ -1,0 +1,2 @@
+DROP TABLE article_view_hours;
+DROP TABLE article_view_totals;

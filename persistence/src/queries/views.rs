@@ -1,0 +1,135 @@
+//! "Đọc nhiều": view counts, added in batches (each instance flushes the
+//! increments it counted in memory), read as totals and as rankings over a
+//! recent window. Adding is commutative, so instances never overwrite each
+//! other's counts.
+
+use crate::schema::{article_view_hours, article_view_totals};
+use crate::{DbConn, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Timestamp};
+use std::collections::HashMap;
+use toasoan_domain::article::Status;
+
+/// Adds `views` to each article's total and to its bucket for `hour`.
+/// Articles deleted since the views were counted are skipped.
+pub fn add(
+    conn: &mut DbConn,
+    hour: NaiveDateTime,
+    increments: &[(String, i64)],
+) -> Result<(), DbError> {
+    // One upsert syntax serves both backends; only placeholders differ.
+    let (totals, hours) = match conn {
+        DbConn::Sqlite(_) => (
+            "INSERT INTO article_view_totals (article_id, views) \
+             SELECT ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?) \
+             ON CONFLICT (article_id) DO UPDATE SET views = article_view_totals.views + excluded.views",
+            "INSERT INTO article_view_hours (article_id, hour, views) \
+             SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM articles WHERE id = ?) \
+             ON CONFLICT (article_id, hour) DO UPDATE SET views = article_view_hours.views + excluded.views",
+        ),
+        DbConn::Pg(_) => (
+            "INSERT INTO article_view_totals (article_id, views) \
+             SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $3) \
+             ON CONFLICT (article_id) DO UPDATE SET views = article_view_totals.views + excluded.views",
+            "INSERT INTO article_view_hours (article_id, hour, views) \
+             SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $4) \
+             ON CONFLICT (article_id, hour) DO UPDATE SET views = article_view_hours.views + excluded.views",
+        ),
+    };
+    for (article_id, views) in increments {
+        diesel::sql_query(totals)
+            .bind::<Text, _>(article_id)
+            .bind::<BigInt, _>(views)
+            .bind::<Text, _>(article_id)
+            .execute(conn)?;
+        diesel::sql_query(hours)
+            .bind::<Text, _>(article_id)
+            .bind::<Timestamp, _>(hour)
+            .bind::<BigInt, _>(views)
+            .bind::<Text, _>(article_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The total views of these articles (absent: none counted yet).
+pub fn totals(conn: &mut DbConn, article_ids: &[String]) -> Result<HashMap<String, i64>, DbError> {
+    if article_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(String, i64)> = article_view_totals::table
+        .filter(article_view_totals::article_id.eq_any(article_ids))
+        .select((article_view_totals::article_id, article_view_totals::views))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The most viewed public articles since `since`, with their views in that
+/// window, most first (ties: newest id first), at most `limit`.
+pub fn ranking(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    since: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<(String, i64)>, DbError> {
+    #[derive(QueryableByName)]
+    struct Ranked {
+        #[diesel(sql_type = Text)]
+        article_id: String,
+        #[diesel(sql_type = BigInt)]
+        views: i64,
+    }
+    // Readers' visibility, mirroring `toasoan_domain::article::visible_to_readers`.
+    let sql = match conn {
+        DbConn::Sqlite(_) => {
+            "SELECT h.article_id AS article_id, CAST(SUM(h.views) AS BIGINT) AS views \
+             FROM article_view_hours h JOIN articles a ON a.id = h.article_id \
+             WHERE h.hour >= ? AND a.status = ? AND a.published_at <= ? \
+             GROUP BY h.article_id ORDER BY views DESC, h.article_id DESC LIMIT ?"
+        }
+        DbConn::Pg(_) => {
+            "SELECT h.article_id AS article_id, CAST(SUM(h.views) AS BIGINT) AS views \
+             FROM article_view_hours h JOIN articles a ON a.id = h.article_id \
+             WHERE h.hour >= $1 AND a.status = $2 AND a.published_at <= $3 \
+             GROUP BY h.article_id ORDER BY views DESC, h.article_id DESC LIMIT $4"
+        }
+    };
+    let rows: Vec<Ranked> = diesel::sql_query(sql)
+        .bind::<Timestamp, _>(since)
+        .bind::<Text, _>(Status::Published.as_str())
+        .bind::<Timestamp, _>(now)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| (r.article_id, r.views)).collect())
+}
+
+/// Drops buckets older than `before` (the longest window); totals stay.
+pub fn prune(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(article_view_hours::table.filter(article_view_hours::hour.lt(before)))
+            .execute(conn)?,
+    )
+}
+
+/// The id of the public article an id or slug names (old slugs excluded).
+pub fn public_id(
+    conn: &mut DbConn,
+    id_or_slug: &str,
+    now: NaiveDateTime,
+) -> Result<Option<String>, DbError> {
+    use crate::models::stored::Stored;
+    use crate::schema::articles;
+    let query = articles::table
+        .select(articles::id)
+        // Readers' visibility, mirroring `toasoan_domain::article::visible_to_readers`.
+        .filter(articles::status.eq(Stored(Status::Published)))
+        .filter(articles::published_at.le(now));
+    match super::key(id_or_slug) {
+        Some(super::Key::Id(id)) => super::optional(query.filter(articles::id.eq(id)).first(conn)),
+        Some(super::Key::Slug(slug)) => {
+            super::optional(query.filter(articles::slug.eq(slug)).first(conn))
+        }
+        None => Ok(None),
+    }
+}
