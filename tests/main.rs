@@ -12,6 +12,7 @@ mod comments;
 mod delivery;
 mod errors;
 mod health;
+mod images;
 mod openapi;
 mod pagination;
 mod permissions;

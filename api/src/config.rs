@@ -2,7 +2,7 @@
 //! variables (documented in README.md) and passed in; nothing else reads the
 //! environment.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toasoan_domain::comment::TextLimits;
 use toasoan_domain::comment::screening::{Blocklist, Policy};
@@ -47,6 +47,8 @@ pub struct Config {
     pub json_logs: bool,
     /// Reader comments: moderation, limits and abuse protection.
     pub comments: CommentConfig,
+    /// Image uploads, processing and storage.
+    pub media: MediaConfig,
 }
 
 /// How reader comments are taken (`TOASOAN_COMMENTS_*`, see README).
@@ -81,6 +83,50 @@ pub struct Rate {
     pub max: u32,
     /// The window.
     pub window: Duration,
+}
+
+/// Image uploads: limits, renditions and where files are stored.
+#[derive(Debug, Clone)]
+pub struct MediaConfig {
+    /// Largest upload in bytes (`TOASOAN_MEDIA_MAX_BYTES`, default 20 MB).
+    pub max_bytes: u64,
+    /// Most pixels an image may declare (`TOASOAN_MEDIA_MAX_PIXELS`, default 50 000 000).
+    pub max_pixels: u64,
+    /// Rendition widths (`TOASOAN_MEDIA_WIDTHS`, comma separated, default `320,640,1024,1600`).
+    pub widths: Vec<u32>,
+    /// Keep the untouched upload, never served (`TOASOAN_MEDIA_KEEP_ORIGINALS=true`).
+    pub keep_originals: bool,
+    /// Uploads processed at once per process (`TOASOAN_MEDIA_CONCURRENCY`,
+    /// default: one per core); bounds memory, since a decoded photo takes
+    /// width × height × 3 bytes.
+    pub concurrency: usize,
+    /// Where files go.
+    pub storage: MediaStorage,
+}
+
+/// Where image files are stored (`TOASOAN_MEDIA_STORAGE=local|s3`).
+#[derive(Debug, Clone)]
+pub enum MediaStorage {
+    /// A directory (`TOASOAN_MEDIA_DIR`, default `<data dir>/media`).
+    Local(PathBuf),
+    /// An S3-compatible bucket: `TOASOAN_S3_BUCKET`, `TOASOAN_S3_REGION`
+    /// (default `us-east-1`), `TOASOAN_S3_ENDPOINT` (for non-AWS servers),
+    /// `TOASOAN_S3_ACCESS_KEY_ID`, `TOASOAN_S3_SECRET_ACCESS_KEY`,
+    /// `TOASOAN_S3_PREFIX` (default `media`).
+    S3 {
+        /// Endpoint URL, `None` for AWS.
+        endpoint: Option<String>,
+        /// Bucket.
+        bucket: String,
+        /// Region.
+        region: String,
+        /// Access key id.
+        access_key_id: String,
+        /// Secret access key.
+        secret_access_key: Secret,
+        /// Key prefix.
+        prefix: String,
+    },
 }
 
 /// A secret value: usable through `expose`, printed as `<redacted>`, so
@@ -126,6 +172,7 @@ impl Config {
             PathBuf::from(get("TOASOAN_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
         let database_url = get("DATABASE_URL")
             .unwrap_or_else(|| data_dir.join("toasoan.db").to_string_lossy().into_owned());
+        let media = media(&get, &data_dir)?;
         let admin = match (get("TOASOAN_ADMIN_EMAIL"), get("TOASOAN_ADMIN_PASSWORD")) {
             (Some(email), Some(password)) => Some((email, password)),
             (None, None) => None,
@@ -187,6 +234,7 @@ impl Config {
                 .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             comments: CommentConfig::from_lookup(&get)?,
+            media,
         })
     }
 }
@@ -259,6 +307,86 @@ fn rate(
     })
 }
 
+fn media(
+    get: &impl Fn(&str) -> Option<String>,
+    data_dir: &Path,
+) -> Result<MediaConfig, ConfigError> {
+    use toasoan_domain::image_file::{
+        DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, DEFAULT_RENDITION_WIDTHS,
+    };
+    let widths = match get("TOASOAN_MEDIA_WIDTHS") {
+        None => DEFAULT_RENDITION_WIDTHS.to_vec(),
+        Some(raw) => raw
+            .split(',')
+            .map(|w| {
+                w.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|w| (16..=8192).contains(w))
+            })
+            .collect::<Option<Vec<u32>>>()
+            .ok_or_else(|| ConfigError {
+                name: "TOASOAN_MEDIA_WIDTHS",
+                message: format!(
+                    "expected widths from 16 to 8192 separated by commas, got {raw:?}"
+                ),
+            })?,
+    };
+    let storage = match get("TOASOAN_MEDIA_STORAGE").as_deref() {
+        None | Some("local") => MediaStorage::Local(
+            get("TOASOAN_MEDIA_DIR").map_or_else(|| data_dir.join("media"), PathBuf::from),
+        ),
+        Some("s3") => {
+            let required = |name: &'static str| {
+                get(name).ok_or_else(|| ConfigError {
+                    name,
+                    message: "required when TOASOAN_MEDIA_STORAGE=s3".into(),
+                })
+            };
+            MediaStorage::S3 {
+                endpoint: get("TOASOAN_S3_ENDPOINT"),
+                bucket: required("TOASOAN_S3_BUCKET")?,
+                region: get("TOASOAN_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                access_key_id: required("TOASOAN_S3_ACCESS_KEY_ID")?,
+                secret_access_key: Secret::new(required("TOASOAN_S3_SECRET_ACCESS_KEY")?),
+                prefix: get("TOASOAN_S3_PREFIX").unwrap_or_else(|| "media".to_owned()),
+            }
+        }
+        Some(other) => {
+            return Err(ConfigError {
+                name: "TOASOAN_MEDIA_STORAGE",
+                message: format!("expected local or s3, got {other:?}"),
+            });
+        }
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Ok(MediaConfig {
+        max_bytes: number(
+            get,
+            "TOASOAN_MEDIA_MAX_BYTES",
+            DEFAULT_MAX_BYTES,
+            1024..=1 << 30,
+        )?,
+        max_pixels: number(
+            get,
+            "TOASOAN_MEDIA_MAX_PIXELS",
+            DEFAULT_MAX_PIXELS,
+            1..=500_000_000,
+        )?,
+        widths,
+        keep_originals: get("TOASOAN_MEDIA_KEEP_ORIGINALS")
+            .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+        concurrency: usize::try_from(number(
+            get,
+            "TOASOAN_MEDIA_CONCURRENCY",
+            cores as u64,
+            1..=64,
+        )?)
+        .unwrap_or(cores),
+        storage,
+    })
+}
+
 fn number(
     get: &impl Fn(&str) -> Option<String>,
     name: &'static str,
@@ -300,6 +428,25 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert!(c.database_url.ends_with("toasoan.db"));
         assert_eq!(c.access_ttl, Duration::from_secs(900));
+        assert_eq!(c.media.max_bytes, 20 * 1024 * 1024);
+        assert_eq!(c.media.widths, [320, 640, 1024, 1600]);
+        assert!(matches!(c.media.storage, MediaStorage::Local(ref d) if d.ends_with("media")));
+    }
+
+    #[test]
+    fn s3_storage_needs_its_bucket_and_keys() {
+        assert!(config(&[("TOASOAN_MEDIA_STORAGE", "s3")]).is_err());
+        assert!(config(&[("TOASOAN_MEDIA_STORAGE", "ftp")]).is_err());
+        assert!(config(&[("TOASOAN_MEDIA_WIDTHS", "320,abc")]).is_err());
+        let c = config(&[
+            ("TOASOAN_MEDIA_STORAGE", "s3"),
+            ("TOASOAN_S3_BUCKET", "anh"),
+            ("TOASOAN_S3_ACCESS_KEY_ID", "id"),
+            ("TOASOAN_S3_SECRET_ACCESS_KEY", "khoa-bi-mat"),
+        ])
+        .unwrap();
+        assert!(matches!(c.media.storage, MediaStorage::S3 { ref bucket, .. } if bucket == "anh"));
+        assert!(!format!("{c:?}").contains("khoa-bi-mat"));
     }
 
     #[test]

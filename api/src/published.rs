@@ -90,9 +90,11 @@ pub fn entries(
             covers.insert(
                 image.id.clone(),
                 Cover {
-                    url: image.url,
+                    url: image.url(),
                     byte_size: image.byte_size,
-                    mime_type: image.mime_type,
+                    mime_type: toasoan_domain::image_file::ImageFormat::parse(&image.format)
+                        .map_or("application/octet-stream", |f| f.mime())
+                        .to_owned(),
                 },
             );
         }

@@ -180,3 +180,11 @@ response_set! {
         Conflict = 409,
     }
 }
+
+response_set! {
+    /// A read or write of one image.
+    ImageNotFound {
+        /// No such image (`image_not_found`).
+        NotFound = 404,
+    }
+}

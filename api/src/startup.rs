@@ -4,7 +4,7 @@
 use crate::app::build_app;
 use crate::auth;
 use crate::auth::TokenKeys;
-use crate::config::Config;
+use crate::config::{Config, MediaStorage};
 use crate::readership::{self, ViewCounter};
 use crate::state::AppState;
 use actix_web::HttpServer;
@@ -164,11 +164,14 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         .map_err(|e| StartError::Io(e.to_string()))?;
     let workers = config.workers;
     let slots = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
+    let storage = media_storage(&config.media.storage)?;
     let state = AppState {
         pool,
         tokens,
+        media_slots: Arc::new(tokio::sync::Semaphore::new(config.media.concurrency)),
         config: Arc::new(config),
         password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+        storage,
         views: Arc::new(ViewCounter::default()),
         client_key,
     };
@@ -187,4 +190,27 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         .map_err(|e| StartError::Io(format!("cannot listen: {e}")))?
         .run();
     Ok((server, addr))
+}
+
+/// The image storage the configuration names.
+pub fn media_storage(storage: &MediaStorage) -> Result<toasoan_media::Storage, StartError> {
+    let opened = match storage {
+        MediaStorage::Local(dir) => toasoan_media::Storage::local(dir),
+        MediaStorage::S3 {
+            endpoint,
+            bucket,
+            region,
+            access_key_id,
+            secret_access_key,
+            prefix,
+        } => toasoan_media::Storage::s3(&toasoan_media::S3Config {
+            endpoint: endpoint.clone(),
+            bucket: bucket.clone(),
+            region: region.clone(),
+            access_key_id: access_key_id.clone(),
+            secret_access_key: secret_access_key.expose().to_owned(),
+            prefix: prefix.clone(),
+        }),
+    };
+    opened.map_err(|e| StartError::Io(format!("media storage: {e}")))
 }

@@ -22,6 +22,11 @@ pub struct AppState {
     /// Bounds concurrent argon2 work (about 19 MiB and 50 ms each), so a
     /// burst of logins cannot exhaust memory or starve other requests.
     pub password_slots: Arc<tokio::sync::Semaphore>,
+    /// Where image files are stored.
+    pub storage: toasoan_media::Storage,
+    /// Bounds concurrent image processing (a decoded photo takes width ×
+    /// height × 3 bytes), so parallel uploads cannot exhaust memory.
+    pub media_slots: Arc<tokio::sync::Semaphore>,
     /// Article views counted since the last flush ("Đọc nhiều").
     pub views: Arc<ViewCounter>,
     /// Hashes client addresses (rate limits, duplicates) without storing them.

@@ -1,6 +1,6 @@
 //! Shapes shared by several resources: the short references an article
-//! carries to its category, authors and tags, and the account view that
-//! `/users` and `/auth/me` both answer with.
+//! carries to its category, authors and tags, the account view that
+//! `/users` and `/auth/me` both answer with, and images.
 
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
@@ -8,9 +8,12 @@ use serde::Serialize;
 use std::borrow::Cow;
 use toasoan_domain::author::Author;
 use toasoan_domain::category::Category;
+use toasoan_domain::image::{FocalPoint, Image};
+use toasoan_domain::image_file::ImageFormat;
 use toasoan_domain::slug::MAX_SLUG_LEN;
 use toasoan_domain::tag::Tag;
 use toasoan_domain::user::{Role, User};
+use toasoan_persistence::models::image::MEDIA_PREFIX;
 use toasoan_persistence::models::user::UserRow;
 use utoipa::ToSchema;
 use utoipa::openapi::RefOr;
@@ -69,6 +72,102 @@ macro_rules! reference {
 
 reference!(Category, Author, Tag);
 
+/// An image as the API shows it: in the media library, as an article's
+/// cover, with every rendition a frontend needs for `srcset`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImageView {
+    /// UUIDv7.
+    #[schema(format = Uuid)]
+    pub id: String,
+    /// Public URL of the full-size file (metadata stripped, upright).
+    #[schema(example = "/media/hoan-thanh-to-chuc-dai-hoi-mttq-viet-nam-cac-cap-3f2a9c1d4e5b.jpg")]
+    pub url: String,
+    /// Pixel width.
+    #[schema(example = 1200)]
+    pub width: i32,
+    /// Pixel height.
+    #[schema(example = 800)]
+    pub height: i32,
+    /// Format, decided by the file's content.
+    pub format: ImageFormat,
+    /// Media type of `url`.
+    #[schema(example = "image/jpeg")]
+    pub mime_type: String,
+    /// Size of the full-size file in bytes.
+    pub byte_size: i64,
+    /// Caption.
+    #[schema(example = "Hoàn thành tổ chức đại hội MTTQ Việt Nam các cấp")]
+    pub caption: Option<String>,
+    /// Photo credit.
+    #[schema(example = "Ảnh: N.T")]
+    pub credit: Option<String>,
+    /// Alternative text.
+    pub alt: Option<String>,
+    /// Where crops should centre, as fractions of width and height.
+    pub focal_point: Option<FocalPoint>,
+    /// Smaller copies in the original format and WebP, narrowest first, and
+    /// a full-size WebP.
+    pub renditions: Vec<RenditionView>,
+    /// The uploader's file name (last path component only).
+    pub original_file_name: Option<String>,
+    /// When uploaded.
+    pub created_at: DateTime<Utc>,
+    /// When the metadata last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One rendition of an image.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RenditionView {
+    /// Public URL.
+    #[schema(
+        example = "/media/hoan-thanh-to-chuc-dai-hoi-mttq-viet-nam-cac-cap-3f2a9c1d4e5b-640w.webp"
+    )]
+    pub url: String,
+    /// Pixel width.
+    #[schema(example = 640)]
+    pub width: u32,
+    /// Pixel height.
+    #[schema(example = 427)]
+    pub height: u32,
+    /// Media type.
+    #[schema(example = "image/webp")]
+    pub mime_type: String,
+    /// Size in bytes.
+    pub byte_size: u64,
+}
+
+impl From<&Image> for ImageView {
+    fn from(image: &Image) -> Self {
+        Self {
+            id: image.id.to_string(),
+            url: image.url.clone(),
+            width: image.width,
+            height: image.height,
+            format: image.format,
+            mime_type: image.mime_type.clone(),
+            byte_size: image.byte_size,
+            caption: image.caption.clone(),
+            credit: image.credit.clone(),
+            alt: image.alt.clone(),
+            focal_point: image.focal_point,
+            renditions: image
+                .renditions
+                .iter()
+                .map(|r| RenditionView {
+                    url: format!("{MEDIA_PREFIX}{}", r.key),
+                    width: r.width,
+                    height: r.height,
+                    mime_type: r.format.mime().to_owned(),
+                    byte_size: r.byte_size,
+                })
+                .collect(),
+            original_file_name: image.original_file_name.clone(),
+            created_at: image.created_at,
+            updated_at: image.updated_at,
+        }
+    }
+}
 /// An account, never with its password hash.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UserView {

@@ -146,6 +146,22 @@ pub struct ImageSource {
     pub height: i32,
     /// The image's own alternative text.
     pub alt: Option<String>,
+    /// The image's own caption, shown when the block has none.
+    pub caption: Option<String>,
+    /// The image's own credit, shown when the block has none.
+    pub credit: Option<String>,
+    /// Renditions in the original format (URL, width), narrowest first.
+    pub srcset: Vec<(String, u32)>,
+    /// WebP renditions (URL, width), narrowest first.
+    pub webp_srcset: Vec<(String, u32)>,
+}
+
+fn srcset(candidates: &[(String, u32)]) -> String {
+    candidates
+        .iter()
+        .map(|(url, w)| format!("{} {w}w", escape_html(url)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn inline(field: &str, raw: &str, max: usize) -> Result<String, FieldError> {
@@ -262,14 +278,35 @@ fn render_block(block: &Block, images: &HashMap<Uuid, ImageSource>, html: &mut S
                 .or(image.alt.as_ref())
                 .map(String::as_str)
                 .unwrap_or("");
+            html.push_str(r#"<figure class="image">"#);
+            if !image.webp_srcset.is_empty() {
+                html.push_str(&format!(
+                    r#"<picture><source type="image/webp" srcset="{}" sizes="100vw">"#,
+                    srcset(&image.webp_srcset)
+                ));
+            }
             html.push_str(&format!(
-                r#"<figure class="image"><img src="{}" alt="{}" width="{}" height="{}" loading="lazy">"#,
+                r#"<img src="{}" alt="{}" width="{}" height="{}""#,
                 escape_html(&image.url),
                 escape_html(alt),
                 image.width,
                 image.height
             ));
-            figcaption(caption.as_deref(), credit.as_deref(), html);
+            if !image.srcset.is_empty() {
+                html.push_str(&format!(
+                    r#" srcset="{}" sizes="100vw""#,
+                    srcset(&image.srcset)
+                ));
+            }
+            html.push_str(r#" loading="lazy">"#);
+            if !image.webp_srcset.is_empty() {
+                html.push_str("</picture>");
+            }
+            figcaption(
+                caption.as_deref().or(image.caption.as_deref()),
+                credit.as_deref().or(image.credit.as_deref()),
+                html,
+            );
             html.push_str("</figure>");
         }
         Block::Embed { url, caption } => {
@@ -339,6 +376,10 @@ mod tests {
                 width: 1200,
                 height: 800,
                 alt: Some("Đại hội".into()),
+                caption: Some("Chú thích của ảnh".into()),
+                credit: None,
+                srcset: Vec::new(),
+                webp_srcset: Vec::new(),
             },
         )]);
         let html = body.render_html(&images);
@@ -347,6 +388,39 @@ mod tests {
             r#"<figure class="image"><img src="/media/a.jpg" alt="Đại hội" width="1200" height="800" loading="lazy"><figcaption>Quang cảnh đại hội <span class="credit">Ảnh: N.T</span></figcaption></figure>"#
         );
         assert_eq!(body.image_ids(), vec![id]);
+    }
+
+    #[test]
+    fn images_with_renditions_render_a_picture_with_srcsets_and_their_own_caption() {
+        let id = Uuid::now_v7();
+        let body = parse(serde_json::json!([{"type": "image", "image_id": id}])).unwrap();
+        let images = HashMap::from([(
+            id,
+            ImageSource {
+                url: "/media/a.jpg".into(),
+                width: 1200,
+                height: 800,
+                alt: None,
+                caption: Some("Đại hội".into()),
+                credit: Some("N.T".into()),
+                srcset: vec![
+                    ("/media/a-320w.jpg".into(), 320),
+                    ("/media/a.jpg".into(), 1200),
+                ],
+                webp_srcset: vec![
+                    ("/media/a-320w.webp".into(), 320),
+                    ("/media/a.webp".into(), 1200),
+                ],
+            },
+        )]);
+        assert_eq!(
+            body.render_html(&images),
+            concat!(
+                r#"<figure class="image"><picture><source type="image/webp" srcset="/media/a-320w.webp 320w, /media/a.webp 1200w" sizes="100vw">"#,
+                r#"<img src="/media/a.jpg" alt="" width="1200" height="800" srcset="/media/a-320w.jpg 320w, /media/a.jpg 1200w" sizes="100vw" loading="lazy"></picture>"#,
+                r#"<figcaption>Đại hội <span class="credit">Ảnh: N.T</span></figcaption></figure>"#
+            )
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod category;
 pub mod comment;
 pub mod error;
 pub mod image;
+pub mod image_file;
 pub mod number;
 pub mod search;
 pub mod site;

@@ -80,16 +80,23 @@ diesel::table! {
     images (id) {
         id -> Text,
         storage_key -> Text,
-        url -> Text,
-        mime_type -> Text,
+        format -> Text,
         byte_size -> BigInt,
         width -> Integer,
         height -> Integer,
+        content_hash -> Text,
+        original_file_name -> Nullable<Text>,
+        original_key -> Nullable<Text>,
         alt -> Nullable<Text>,
         caption -> Nullable<Text>,
         credit -> Nullable<Text>,
+        search_text -> Text,
+        focal_x -> Nullable<Double>,
+        focal_y -> Nullable<Double>,
+        renditions -> Text,
         uploaded_by -> Nullable<Text>,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 

@@ -5,6 +5,8 @@
     reason = "each test module uses a different part of the harness"
 )]
 
+pub mod media;
+
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};

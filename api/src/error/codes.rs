@@ -47,6 +47,8 @@ registry! {
     InvalidQuery = (400, "invalid_query"),
     /// A path segment has the wrong form.
     InvalidPath = (400, "invalid_path"),
+    /// The multipart body cannot be read (malformed, or the client went away).
+    MalformedMultipart = (400, "malformed_multipart"),
     /// `limit` is outside 1 to 100.
     InvalidLimit = (400, "invalid_limit"),
     /// `cursor` is not one this list gave out.
@@ -99,6 +101,10 @@ registry! {
     TagNotFound = (404, "tag_not_found"),
     /// No such account.
     UserNotFound = (404, "user_not_found"),
+    /// No such image in the media library.
+    ImageNotFound = (404, "image_not_found"),
+    /// No such file under `/media`.
+    FileNotFound = (404, "file_not_found"),
     /// No sitemap has this name.
     SitemapNotFound = (404, "sitemap_not_found"),
     /// No such comment.
@@ -125,6 +131,8 @@ registry! {
     AuthorInUse = (409, "author_in_use"),
     /// The same text was posted recently, on this article or from this address.
     DuplicateComment = (409, "duplicate_comment"),
+    /// Articles use the image as cover or in their body; `used_by` lists them.
+    ImageInUse = (409, "image_in_use"),
     /// The change would leave no active admin.
     LastAdmin = (409, "last_admin"),
     /// An admin cannot demote or disable their own account.
@@ -133,10 +141,18 @@ registry! {
     StaleVersion = (412, "stale_version"),
     /// The body is larger than allowed.
     PayloadTooLarge = (413, "payload_too_large"),
-    /// The body is not `application/json`.
+    /// The body is not `application/json` (or `multipart/form-data` for uploads).
     UnsupportedMediaType = (415, "unsupported_media_type"),
+    /// The uploaded file is not a JPEG, PNG, WebP or GIF image by its content.
+    UnsupportedImage = (415, "unsupported_image"),
+    /// The `Range` asks for bytes outside the file.
+    RangeNotSatisfiable = (416, "range_not_satisfiable"),
     /// The body is JSON but breaks field rules; `errors` lists each field.
     ValidationFailed = (422, "validation_failed"),
+    /// The image declares more pixels than allowed (a decompression bomb guard).
+    TooManyPixels = (422, "too_many_pixels"),
+    /// The image is truncated or corrupt and does not decode.
+    ImageCorrupt = (422, "image_corrupt"),
     /// The write needs `If-Match` or a `version` field.
     PreconditionRequired = (428, "precondition_required"),
     /// Too many attempts; `Retry-After` says when to try again.

@@ -5,7 +5,7 @@ mod codes;
 mod problem;
 
 pub use codes::Code;
-pub use problem::{PROBLEM_JSON, Problem, ProblemField, problem_response};
+pub use problem::{PROBLEM_JSON, Problem, ProblemField, UsedBy, problem_body, problem_response};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
@@ -30,6 +30,12 @@ pub enum ApiError {
     /// 405: the path exists, the method does not; the methods it has.
     #[error("this path answers {0} only")]
     MethodNotAllowed(String),
+    /// 409: articles use the image; they are listed in `used_by`.
+    #[error("articles use this image; remove it from them first")]
+    ImageInUse(Vec<UsedBy>),
+    /// 416: the range is outside the file of this size.
+    #[error("the range is outside the file")]
+    RangeNotSatisfiable(u64),
     /// 503: the database is unreachable.
     #[error("the service is temporarily unavailable")]
     Unavailable,
@@ -81,6 +87,8 @@ impl ApiError {
             ApiError::Validation(_) => Code::ValidationFailed,
             ApiError::TooManyRequests(..) => Code::TooManyRequests,
             ApiError::MethodNotAllowed(_) => Code::MethodNotAllowed,
+            ApiError::ImageInUse(_) => Code::ImageInUse,
+            ApiError::RangeNotSatisfiable(_) => Code::RangeNotSatisfiable,
             ApiError::Unavailable => Code::ServiceUnavailable,
             ApiError::Internal(_) => Code::InternalError,
         }
@@ -141,7 +149,21 @@ impl ResponseError for ApiError {
             _ => Vec::new(),
         };
         let code = self.code();
-        let mut response = problem_response(code.status(), code, &self.to_string(), errors);
+        let mut response = match self {
+            ApiError::ImageInUse(used_by) => problem_body(
+                code.status(),
+                &Problem {
+                    kind: format!("https://toasoan.dev/problems/{}", code.as_str()),
+                    title: "Conflict".to_owned(),
+                    status: code.status().as_u16(),
+                    detail: self.to_string(),
+                    code,
+                    errors,
+                    used_by: used_by.clone(),
+                },
+            ),
+            _ => problem_response(code.status(), code, &self.to_string(), errors),
+        };
         let headers = response.headers_mut();
         match self {
             ApiError::TooManyRequests(retry_after, _) => {
@@ -154,6 +176,11 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from(5u32));
+            }
+            ApiError::RangeNotSatisfiable(size) => {
+                if let Ok(value) = header::HeaderValue::from_str(&format!("bytes */{size}")) {
+                    headers.insert(header::CONTENT_RANGE, value);
+                }
             }
             _ if code.status() == StatusCode::UNAUTHORIZED => {
                 let value = format!(

@@ -34,6 +34,20 @@ pub struct Problem {
     /// Invalid fields, for validation failures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// The articles that still use an image (`image_in_use`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_by: Vec<UsedBy>,
+}
+
+/// An article that uses the resource a request wanted to delete.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsedBy {
+    /// Article id.
+    pub id: String,
+    /// Article slug.
+    pub slug: String,
+    /// Article title.
+    pub title: String,
 }
 
 /// One invalid field of a request.
@@ -64,9 +78,15 @@ pub fn problem_response(
         detail: detail.to_owned(),
         code,
         errors,
+        used_by: Vec::new(),
     };
+    problem_body(status, &problem)
+}
+
+/// A problem document as a response.
+pub fn problem_body(status: StatusCode, problem: &Problem) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(serde_json::to_string(&problem).unwrap_or_default())
+        .body(serde_json::to_string(problem).unwrap_or_default())
 }

@@ -10,6 +10,8 @@ pub mod categories;
 pub mod comments;
 pub mod feeds;
 pub mod health;
+pub mod images;
+pub mod media;
 pub mod popularity;
 pub mod site;
 pub mod sitemaps;
@@ -28,6 +30,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         authors::endpoints,
         tags::endpoints,
         articles::endpoints,
+        images::endpoints,
+        media::endpoints,
         site::endpoints,
         feeds::endpoints,
         sitemaps::endpoints,

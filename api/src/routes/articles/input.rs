@@ -361,17 +361,8 @@ impl Images {
         };
         let mut sources = HashMap::new();
         for row in self.0.values() {
-            if let Ok(id) = uuid::Uuid::parse_str(&row.id) {
-                sources.insert(
-                    id,
-                    ImageSource {
-                        url: row.url.clone(),
-                        width: row.width,
-                        height: row.height,
-                        alt: row.alt.clone(),
-                    },
-                );
-            }
+            let image = toasoan_domain::image::Image::try_from(row.clone())?;
+            sources.insert(image.id, ImageSource::from(&image));
         }
         for (i, block) in body.blocks().iter().enumerate() {
             if let Block::Image { image_id, .. } = block

@@ -2,7 +2,7 @@
 //! (one query per relation, whatever the page size).
 
 use crate::error::ApiError;
-use crate::views::Ref;
+use crate::views::{ImageView, Ref};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -17,48 +17,6 @@ use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
 use toasoan_persistence::queries::{articles, categories, images};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// An image as an article shows it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ImageView {
-    /// UUIDv7.
-    #[schema(format = Uuid)]
-    pub id: String,
-    /// Public URL of the file.
-    #[schema(example = "/media/2024/04/quang-canh-dai-hoi.jpg")]
-    pub url: String,
-    /// Pixel width.
-    #[schema(example = 1200)]
-    pub width: i32,
-    /// Pixel height.
-    #[schema(example = 800)]
-    pub height: i32,
-    /// Caption.
-    #[schema(example = "Hoàn thành tổ chức đại hội MTTQ Việt Nam các cấp")]
-    pub caption: Option<String>,
-    /// Photo credit.
-    #[schema(example = "N.T")]
-    pub credit: Option<String>,
-    /// Alternative text.
-    pub alt: Option<String>,
-    /// Resized variants by name (empty until renditions are generated).
-    pub renditions: HashMap<String, String>,
-}
-
-impl From<&Image> for ImageView {
-    fn from(image: &Image) -> Self {
-        Self {
-            id: image.id.to_string(),
-            url: image.url.clone(),
-            width: image.width,
-            height: image.height,
-            caption: image.caption.clone(),
-            credit: image.credit.clone(),
-            alt: image.alt.clone(),
-            renditions: HashMap::new(),
-        }
-    }
-}
 
 /// An article in a list: everything but the body.
 #[derive(Debug, Serialize, ToSchema)]
