@@ -55,6 +55,18 @@ pub fn respond_bytes(
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
     let etag = etag_of_bytes(&body, tag_prefix);
+    respond_tagged(req, body, content_type, etag, audience)
+}
+
+/// Sends a representation under an ETag computed by the caller (for
+/// representations with a live counter the tag leaves out).
+pub fn respond_tagged(
+    req: &HttpRequest,
+    body: Vec<u8>,
+    content_type: &str,
+    etag: String,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
     let cache_control = audience.cache_control();
     let not_modified = none_match(req, &etag);
     let mut response = if not_modified {

@@ -376,6 +376,20 @@ pub fn delete(conn: &mut DbConn, id: &str, version: i32) -> Result<bool, DbError
     Ok(deleted > 0)
 }
 
+/// Summaries of these articles, in one query, in no particular order.
+pub fn summaries_by_ids(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<Vec<ArticleSummaryRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(articles::table
+        .filter(articles::id.eq_any(ids))
+        .select(ArticleSummaryRow::as_select())
+        .load(conn)?)
+}
+
 /// The bylines of many articles in one query, in byline order.
 pub fn authors_of(
     conn: &mut DbConn,

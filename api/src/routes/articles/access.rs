@@ -5,7 +5,7 @@ use super::view;
 use super::{find, not_found};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code};
-use crate::http_cache::{Precondition, etag_of, version_prefix};
+use crate::http_cache::Precondition;
 use toasoan_domain::article::{self, Action};
 use toasoan_domain::user::Role;
 use toasoan_persistence::DbConn;
@@ -54,6 +54,6 @@ pub(crate) fn check_if_match(
 ) -> Result<(), ApiError> {
     if_match.check(|| {
         let current = view::full(conn, row.clone())?;
-        etag_of(&current, &version_prefix(row.version))
+        view::etag(&current)
     })
 }

@@ -30,6 +30,42 @@ pub enum StatusFilter {
     Archived,
 }
 
+/// The order of the article list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Newest first (default), keyset-paged.
+    #[default]
+    Latest,
+    /// "Đọc nhiều": most viewed in `window`, one page of at most `limit`.
+    Popular,
+}
+
+/// The window of `sort=popular`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+pub enum Window {
+    /// The last 24 hours (default).
+    #[serde(rename = "24h")]
+    Day,
+    /// The last 7 days.
+    #[serde(rename = "7d")]
+    Week,
+    /// The last 30 days.
+    #[serde(rename = "30d")]
+    Month,
+}
+
+impl Window {
+    /// How far back the window reaches.
+    pub fn span(self) -> chrono::TimeDelta {
+        match self {
+            Window::Day => chrono::TimeDelta::hours(24),
+            Window::Week => chrono::TimeDelta::days(7),
+            Window::Month => chrono::TimeDelta::days(30),
+        }
+    }
+}
+
 /// Filters and paging of the article list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -60,6 +96,14 @@ pub struct ArticleListQuery {
     /// Without it, the list is what readers see: published, newest first.
     #[param(inline)]
     pub status: Option<StatusFilter>,
+    /// `latest` (default) or `popular`: the most viewed public articles in
+    /// `window`, most first, as one page of `limit` (it combines with no
+    /// other filter and has no next page).
+    #[param(inline)]
+    pub sort: Option<Sort>,
+    /// With `sort=popular`: `24h` (default), `7d` or `30d`.
+    #[param(inline)]
+    pub window: Option<Window>,
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
@@ -69,6 +113,29 @@ pub struct ArticleListQuery {
 }
 
 impl ArticleListQuery {
+    /// The window of a "most read" list, or why the request cannot be one:
+    /// `None` for the usual list.
+    pub fn popular_window(&self) -> Result<Option<Window>, ApiError> {
+        if self.sort != Some(Sort::Popular) {
+            if self.window.is_some() {
+                return Err(Code::InvalidQuery.err("window goes with sort=popular"));
+            }
+            return Ok(None);
+        }
+        let alone = self.q.is_none()
+            && self.category.is_none()
+            && self.author.is_none()
+            && self.tag.is_none()
+            && self.featured.is_none()
+            && self.status.is_none()
+            && self.cursor.is_none();
+        if !alone {
+            return Err(Code::InvalidQuery
+                .err("sort=popular takes only window and limit: it is one page of the most read"));
+        }
+        Ok(Some(self.window.unwrap_or(Window::Day)))
+    }
+
     /// True when the list is sorted by publication instant (else by id).
     pub fn by_publication(&self) -> bool {
         matches!(

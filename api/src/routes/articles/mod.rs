@@ -17,7 +17,7 @@ use write::*;
 
 use crate::caller::{AuthUser, Viewer};
 use crate::error::{ApiError, Code, Problem};
-use crate::http_cache::{respond, respond_page, version_prefix};
+use crate::http_cache::respond_page;
 use crate::pagination::{self, Page};
 use crate::responses::*;
 use crate::state::AppState;
@@ -26,8 +26,8 @@ use chrono::{DateTime, Utc};
 use filters::ArticleListQuery;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
-use toasoan_persistence::queries::articles;
 use toasoan_persistence::queries::articles::{Found, Position};
+use toasoan_persistence::queries::{articles, views};
 use toasoan_persistence::{DbConn, time};
 use view::{ArticleSummary, ArticleView};
 
@@ -133,6 +133,10 @@ pub async fn list_articles(
     }
     let staff = viewer.is_staff();
     let viewer = viewer.0;
+    if let Some(window) = query.popular_window()? {
+        let page = state.db(move |conn| most_read(conn, window, limit)).await?;
+        return respond_page(&req, &page, state.audience(staff));
+    }
     let by_publication = query.by_publication();
     let searched = query.q.as_deref().map(search::parse).transpose()?;
     let after = match (&searched, query.cursor.as_deref()) {
@@ -169,6 +173,23 @@ pub async fn list_articles(
         })
         .await?;
     respond_page(&req, &page, state.audience(staff))
+}
+
+/// "Đọc nhiều": the most viewed public articles in `window`, most first.
+fn most_read(
+    conn: &mut DbConn,
+    window: filters::Window,
+    limit: i64,
+) -> Result<Page<ArticleSummary>, ApiError> {
+    let now = time::now();
+    let since = time::to_db(time::from_db(now) - window.span());
+    let ranked = views::ranking(conn, now, since, limit)?;
+    let ids: Vec<String> = ranked.iter().map(|(id, _)| id.clone()).collect();
+    let rows = articles::summaries_by_ids(conn, &ids)?;
+    let mut summaries = view::summaries(conn, rows, time::from_db(now))?;
+    summaries.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+    // One page: the ranking has no next page.
+    Ok(Page::new(summaries, limit, |_| String::new()))
 }
 
 /// One article by id or slug.
@@ -215,12 +236,14 @@ pub async fn get_article(
         .await?;
     let (found, public) = found;
     match found {
-        Ok(article) => respond(
-            &req,
-            &article,
-            &version_prefix(article.summary.version),
-            state.audience(!public),
-        ),
+        Ok(article) => {
+            // A reader's read by id or slug is a view ("Đọc nhiều"); staff
+            // reads and redirects are not.
+            if public {
+                state.views.record(&article.summary.id);
+            }
+            view::respond(&req, &article, state.audience(!public))
+        }
         Err(slug) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
             .insert_header((

@@ -7,7 +7,7 @@ use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::extractors::optional_json;
-use crate::http_cache::{Audience, Precondition, expected_version, respond, version_prefix};
+use crate::http_cache::{Audience, Precondition, expected_version};
 use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -74,12 +74,7 @@ async fn transition(
             view::full(conn, row)
         })
         .await?;
-    respond(
-        &req,
-        &article,
-        &version_prefix(article.summary.version),
-        Audience::Private,
-    )
+    view::respond(&req, &article, Audience::Private)
 }
 
 /// Publishes an article now, at a past date, or on a schedule (editors).

@@ -7,7 +7,7 @@ use super::not_found;
 use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
-use crate::http_cache::{Audience, Precondition, expected_version, respond, version_prefix};
+use crate::http_cache::{Audience, Precondition, expected_version};
 use crate::responses::*;
 use crate::state::AppState;
 use actix_web::http::{StatusCode, header};
@@ -29,12 +29,7 @@ fn written(
     article: &ArticleView,
     status: StatusCode,
 ) -> Result<HttpResponse, ApiError> {
-    let mut response = respond(
-        req,
-        article,
-        &version_prefix(article.summary.version),
-        Audience::Private,
-    )?;
+    let mut response = view::respond(req, article, Audience::Private)?;
     *response.status_mut() = status;
     if status == StatusCode::CREATED
         && let Ok(value) =
