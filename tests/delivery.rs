@@ -273,3 +273,80 @@ async fn the_news_sitemap_follows_the_google_news_rules() {
     assert!(text.contains("+07:00</news:publication_date>"), "{text}");
     assert!(!text.contains(TITLE) && !text.contains("Tin hẹn giờ"));
 }
+
+#[actix_web::test]
+async fn articles_carry_the_newsrooms_local_publication_time() {
+    let app = TestApp::spawn().await;
+    newsroom(&app).await;
+    let article = app.anon().get_ok(&format!("/api/v1/articles/{SLUG}")).await;
+    assert_eq!(article["published_at"], "2024-04-20T02:54:00Z");
+    assert_eq!(article["published_at_local"], "2024-04-20T09:54:00+07:00");
+    let list = app.anon().get_ok("/api/v1/articles").await;
+    assert!(
+        list["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .all(|a| a["published_at_local"].is_string())
+    );
+}
+
+#[actix_web::test]
+async fn lists_filter_by_date_and_ids_and_count_when_asked() {
+    let app = TestApp::spawn().await;
+    newsroom(&app).await;
+    let april = app
+        .anon()
+        .get_ok("/api/v1/articles?published_after=2024-04-01T00:00:00%2B07:00&published_before=2024-05-01T00:00:00%2B07:00")
+        .await;
+    assert_eq!(crate::common::slugs(&april), [SLUG]);
+    let recent = app
+        .anon()
+        .get_ok("/api/v1/articles?published_after=2025-01-01T00:00:00Z")
+        .await;
+    assert_eq!(recent["data"].as_array().map(Vec::len), Some(1));
+    assert!(
+        recent["meta"].get("total").is_none(),
+        "no count unless asked"
+    );
+
+    let all = app
+        .anon()
+        .get_ok("/api/v1/articles?count=exact&limit=1")
+        .await;
+    assert_eq!(all["meta"]["total"], 2, "the whole list, not the page");
+    assert_eq!(all["data"].as_array().map(Vec::len), Some(1));
+    let next = all["meta"]["next_cursor"].as_str().expect("cursor");
+    let second = app
+        .anon()
+        .get_ok(&format!(
+            "/api/v1/articles?count=exact&limit=1&cursor={next}"
+        ))
+        .await;
+    assert_eq!(second["meta"]["total"], 2);
+
+    let example = app.anon().get_ok(&format!("/api/v1/articles/{SLUG}")).await;
+    let id = example["id"].as_str().expect("id");
+    let unknown = "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a";
+    let set = app
+        .anon()
+        .get_ok(&format!("/api/v1/articles?ids={id},{unknown}"))
+        .await;
+    assert_eq!(crate::common::slugs(&set), [SLUG]);
+
+    let many = (0..101).map(|_| unknown).collect::<Vec<_>>().join(",");
+    for (path, code) in [
+        (format!("/api/v1/articles?ids={many}"), "too_many_ids"),
+        ("/api/v1/articles?ids=not-an-id".to_owned(), "invalid_query"),
+        (
+            "/api/v1/articles?published_after=2024-05-01T00:00:00Z&published_before=2024-04-01T00:00:00Z".to_owned(),
+            "invalid_date_range",
+        ),
+        ("/api/v1/articles?published_after=yesterday".to_owned(), "invalid_query"),
+        ("/api/v1/articles?count=roughly".to_owned(), "invalid_query"),
+        ("/api/v1/articles?count=exact&q=bac".to_owned(), "invalid_query"),
+    ] {
+        let res = app.anon().get(&path).await;
+        assert_problem(res, StatusCode::BAD_REQUEST, code).await;
+    }
+}

@@ -80,6 +80,10 @@ pub struct PageMeta {
     /// The page size used.
     #[schema(example = 20)]
     pub limit: i64,
+    /// With `count=exact`: how many items the whole list has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = 1342)]
+    pub total: Option<i64>,
 }
 
 impl<T> Page<T> {
@@ -95,7 +99,11 @@ impl<T> Page<T> {
         };
         Self {
             data: rows,
-            meta: PageMeta { next_cursor, limit },
+            meta: PageMeta {
+                next_cursor,
+                limit,
+                total: None,
+            },
         }
     }
 
@@ -107,6 +115,7 @@ impl<T> Page<T> {
             meta: PageMeta {
                 next_cursor: None,
                 limit,
+                total: None,
             },
         }
     }

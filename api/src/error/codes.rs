@@ -65,6 +65,10 @@ registry! {
     SearchQueryNoWords = (400, "search_query_no_words"),
     /// The search query `q` has more than 16 words.
     SearchQueryTooManyWords = (400, "search_query_too_many_words"),
+    /// `published_after` is not before `published_before`.
+    InvalidDateRange = (400, "invalid_date_range"),
+    /// `ids=` names more than 100 articles.
+    TooManyIds = (400, "too_many_ids"),
     /// `If-Match` is not an ETag this API sent.
     InvalidIfMatch = (400, "invalid_if_match"),
     /// `If-Match` and the body's `version` name different versions.

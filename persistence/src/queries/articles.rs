@@ -55,79 +55,106 @@ pub struct ListQuery {
     pub featured: Option<bool>,
     /// Only articles this account created.
     pub created_by: Option<String>,
+    /// Only articles published at or after this instant.
+    pub published_after: Option<NaiveDateTime>,
+    /// Only articles published before this instant.
+    pub published_before: Option<NaiveDateTime>,
+    /// Only these articles.
+    pub ids: Option<Vec<String>>,
     /// Continue after this position.
     pub after: Option<Position>,
     /// Rows to return.
     pub limit: i64,
 }
 
+/// Applies a list's filters (all but the cursor) to a boxed query; `list`
+/// and `count` share them. The bound on `published_at` is one upper bound:
+/// the earliest of "now" (for readers), `published_before` and the cursor.
+/// Given two, SQLite ranges over one and filters the other, walking the
+/// index from the top at every page.
+macro_rules! filtered {
+    ($query:expr, $q:expr, $cursor_at:expr) => {{
+        let q: &ListQuery = $q;
+        let mut query = $query;
+        let before = q
+            .published_before
+            .map(|b| b - chrono::TimeDelta::microseconds(1));
+        let upper = [$cursor_at, before].into_iter().flatten().min();
+        let by_publication = match &q.visibility {
+            Visibility::Public { now } => {
+                // Mirrors `toasoan_domain::article::visible_to_readers`, the one
+                // definition of what readers see: published, and due at `now`
+                // (a test below checks that both agree).
+                let upper = upper.map_or(*now, |at| at.min(*now));
+                query = query
+                    .filter(articles::status.eq(Stored(Status::Published)))
+                    .filter(articles::published_at.le(upper));
+                true
+            }
+            Visibility::Scheduled { now } => {
+                query = query
+                    .filter(articles::status.eq(Stored(Status::Published)))
+                    .filter(articles::published_at.gt(*now));
+                if let Some(at) = upper {
+                    query = query.filter(articles::published_at.le(at));
+                }
+                true
+            }
+            Visibility::Status(status) => {
+                query = query.filter(articles::status.eq(Stored(*status)));
+                if let Some(at) = upper {
+                    query = query.filter(articles::published_at.le(at));
+                }
+                *status == Status::Published
+            }
+        };
+        if let Some(after) = q.published_after {
+            query = query.filter(articles::published_at.ge(after));
+        }
+        if let Some(ids) = &q.ids {
+            query = query.filter(articles::id.eq_any(ids.clone()));
+        }
+        if let Some(ids) = &q.category_ids {
+            query = query.filter(articles::category_id.eq_any(ids.clone()));
+        }
+        if let Some(author) = &q.author_id {
+            query = query.filter(
+                articles::id.eq_any(
+                    article_authors::table
+                        .filter(article_authors::author_id.eq(author.clone()))
+                        .select(article_authors::article_id),
+                ),
+            );
+        }
+        if let Some(tag) = &q.tag_id {
+            query = query.filter(
+                articles::id.eq_any(
+                    article_tags::table
+                        .filter(article_tags::tag_id.eq(tag.clone()))
+                        .select(article_tags::article_id),
+                ),
+            );
+        }
+        if let Some(featured) = q.featured {
+            query = query.filter(articles::featured.eq(featured));
+        }
+        if let Some(user) = &q.created_by {
+            query = query.filter(articles::created_by.eq(user.clone()));
+        }
+        (query, by_publication)
+    }};
+}
+
 /// One page of article summaries (no bodies are read).
 pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, DbError> {
-    let mut query = articles::table
-        .select(ArticleSummaryRow::as_select())
-        .into_boxed();
-    // One upper bound on published_at: the earlier of "now" (for readers)
-    // and the cursor. Given two, SQLite ranges over one and filters the
-    // other, walking the index from the top at every page.
     let cursor_at = match &q.after {
         Some(Position::Published(at, _)) => Some(*at),
         _ => None,
     };
-    let by_publication = match &q.visibility {
-        Visibility::Public { now } => {
-            // Mirrors `toasoan_domain::article::visible_to_readers`, the one
-            // definition of what readers see: published, and due at `now`
-            // (a test below checks that both agree).
-            let upper = cursor_at.map_or(*now, |at| at.min(*now));
-            query = query
-                .filter(articles::status.eq(Stored(Status::Published)))
-                .filter(articles::published_at.le(upper));
-            true
-        }
-        Visibility::Scheduled { now } => {
-            query = query
-                .filter(articles::status.eq(Stored(Status::Published)))
-                .filter(articles::published_at.gt(*now));
-            if let Some(at) = cursor_at {
-                query = query.filter(articles::published_at.le(at));
-            }
-            true
-        }
-        Visibility::Status(status) => {
-            query = query.filter(articles::status.eq(Stored(*status)));
-            if let Some(at) = cursor_at {
-                query = query.filter(articles::published_at.le(at));
-            }
-            *status == Status::Published
-        }
-    };
-    if let Some(ids) = &q.category_ids {
-        query = query.filter(articles::category_id.eq_any(ids.clone()));
-    }
-    if let Some(author) = &q.author_id {
-        query = query.filter(
-            articles::id.eq_any(
-                article_authors::table
-                    .filter(article_authors::author_id.eq(author.clone()))
-                    .select(article_authors::article_id),
-            ),
-        );
-    }
-    if let Some(tag) = &q.tag_id {
-        query = query.filter(
-            articles::id.eq_any(
-                article_tags::table
-                    .filter(article_tags::tag_id.eq(tag.clone()))
-                    .select(article_tags::article_id),
-            ),
-        );
-    }
-    if let Some(featured) = q.featured {
-        query = query.filter(articles::featured.eq(featured));
-    }
-    if let Some(user) = &q.created_by {
-        query = query.filter(articles::created_by.eq(user.clone()));
-    }
+    let boxed = articles::table
+        .select(ArticleSummaryRow::as_select())
+        .into_boxed();
+    let (mut query, by_publication) = filtered!(boxed, q, cursor_at);
     match &q.after {
         Some(Position::Published(at, id)) => {
             // With `published_at <= at` above bounding the range, this only
@@ -147,6 +174,14 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
         query.order(articles::id.desc())
     };
     Ok(query.limit(q.limit).load(conn)?)
+}
+
+/// How many articles the list's filters select, on every page together
+/// (`count=exact`; the cursor and the page size do not count).
+pub fn count(conn: &mut DbConn, q: &ListQuery) -> Result<i64, DbError> {
+    let boxed = articles::table.count().into_boxed();
+    let (query, _) = filtered!(boxed, q, None::<NaiveDateTime>);
+    Ok(query.get_result(conn)?)
 }
 
 /// An article by id.
@@ -479,6 +514,9 @@ mod tests {
             tag_id: None,
             featured: None,
             created_by: None,
+            published_after: None,
+            published_before: None,
+            ids: None,
             after: Some(Position::Published(crate::time::now(), "x".into())),
             limit: 21,
         }

@@ -242,6 +242,21 @@ fn filter(sql: &mut Sql, q: &ListQuery) {
         sql.push(&format!(" AND {created_by} = "))
             .bind(Param::Text(user.clone()));
     }
+    if let Some(after) = q.published_after {
+        sql.push(&format!(" AND {published_at} >= "))
+            .bind(Param::Time(after));
+    }
+    if let Some(before) = q.published_before {
+        sql.push(&format!(" AND {published_at} < "))
+            .bind(Param::Time(before));
+    }
+    if let Some(ids) = &q.ids {
+        if ids.is_empty() {
+            sql.push(" AND 1 = 0");
+        } else {
+            sql.push(" AND a.id IN ").bind_list(ids);
+        }
+    }
 }
 
 /// Highlight snippets of the given articles for `query`, by article id:

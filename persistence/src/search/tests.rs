@@ -164,6 +164,9 @@ fn public(limit: i64) -> ListQuery {
         tag_id: None,
         featured: None,
         created_by: None,
+        published_after: None,
+        published_before: None,
+        ids: None,
         after: None,
         limit,
     }

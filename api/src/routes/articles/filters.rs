@@ -4,7 +4,7 @@
 
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use toasoan_domain::article::Status;
 use toasoan_domain::category;
@@ -12,6 +12,7 @@ use toasoan_domain::user::Role;
 use toasoan_persistence::DbConn;
 use toasoan_persistence::queries::articles::{ListQuery, Position, Visibility};
 use toasoan_persistence::queries::{authors, categories, tags};
+use toasoan_persistence::time;
 use utoipa::{IntoParams, ToSchema};
 
 /// Which articles a staff list shows.
@@ -40,6 +41,17 @@ pub enum Sort {
     /// "Đọc nhiều": most viewed in `window`, one page of at most `limit`.
     Popular,
 }
+
+/// Whether a list counts its items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Count {
+    /// Count them all (`meta.total`).
+    Exact,
+}
+
+/// Most ids one `ids=` list may name.
+pub const MAX_IDS: usize = 100;
 
 /// The window of `sort=popular`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -104,6 +116,19 @@ pub struct ArticleListQuery {
     /// With `sort=popular`: `24h` (default), `7d` or `30d`.
     #[param(inline)]
     pub window: Option<Window>,
+    /// Only articles published at or after this instant (RFC 3339).
+    #[param(example = "2024-04-01T00:00:00+07:00")]
+    pub published_after: Option<DateTime<Utc>>,
+    /// Only articles published before this instant (RFC 3339).
+    #[param(example = "2024-05-01T00:00:00+07:00")]
+    pub published_before: Option<DateTime<Utc>>,
+    /// Only these articles: up to 100 ids, comma separated (a set in one call).
+    #[param(example = "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a,0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5b")]
+    pub ids: Option<String>,
+    /// `exact` adds `meta.total`, the size of the whole list (one more
+    /// query); without it no count runs.
+    #[param(inline)]
+    pub count: Option<Count>,
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
@@ -123,6 +148,10 @@ impl ArticleListQuery {
             return Ok(None);
         }
         let alone = self.q.is_none()
+            && self.published_after.is_none()
+            && self.published_before.is_none()
+            && self.ids.is_none()
+            && self.count.is_none()
             && self.category.is_none()
             && self.author.is_none()
             && self.tag.is_none()
@@ -147,6 +176,9 @@ impl ArticleListQuery {
 
 /// What a list request selects, resolved to ids.
 pub struct Filters {
+    published_after: Option<NaiveDateTime>,
+    published_before: Option<NaiveDateTime>,
+    ids: Option<Vec<String>>,
     visibility: Visibility,
     category_ids: Option<Vec<String>>,
     author_id: Option<String>,
@@ -165,6 +197,9 @@ impl Filters {
             tag_id: self.tag_id,
             featured: self.featured,
             created_by: self.created_by,
+            published_after: self.published_after,
+            published_before: self.published_before,
+            ids: self.ids,
             after,
             limit,
         }
@@ -219,7 +254,11 @@ pub fn resolve(
         ),
         None => None,
     };
+    let (published_after, published_before) = date_range(query)?;
     Ok(Filters {
+        published_after,
+        published_before,
+        ids: ids(query)?,
         visibility,
         category_ids,
         author_id,
@@ -227,4 +266,38 @@ pub fn resolve(
         featured: query.featured,
         created_by,
     })
+}
+
+/// The `published_after`/`published_before` bounds, checked to be in order.
+fn date_range(
+    query: &ArticleListQuery,
+) -> Result<(Option<NaiveDateTime>, Option<NaiveDateTime>), ApiError> {
+    if let (Some(after), Some(before)) = (query.published_after, query.published_before)
+        && after >= before
+    {
+        return Err(Code::InvalidDateRange.err("published_after must come before published_before"));
+    }
+    Ok((
+        query.published_after.map(time::to_db),
+        query.published_before.map(time::to_db),
+    ))
+}
+
+/// The `ids=` list: at most `MAX_IDS` article ids.
+fn ids(query: &ArticleListQuery) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(raw) = &query.ids else {
+        return Ok(None);
+    };
+    let ids: Vec<String> = raw
+        .split(',')
+        .map(|id| id.trim().to_ascii_lowercase())
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.len() > MAX_IDS {
+        return Err(Code::TooManyIds.err(format!("ids names at most {MAX_IDS} articles")));
+    }
+    if let Some(bad) = ids.iter().find(|id| uuid::Uuid::try_parse(id).is_err()) {
+        return Err(Code::InvalidQuery.err(format!("ids: {bad:?} is not an article id")));
+    }
+    Ok(Some(ids))
 }

@@ -139,6 +139,10 @@ pub async fn list_articles(
     }
     let by_publication = query.by_publication();
     let searched = query.q.as_deref().map(search::parse).transpose()?;
+    let counted = query.count == Some(filters::Count::Exact);
+    if counted && searched.is_some() {
+        return Err(Code::InvalidQuery.err("count=exact does not combine with q"));
+    }
     let after = match (&searched, query.cursor.as_deref()) {
         (_, None) => After::Start,
         (Some(q), Some(c)) => After::Rank(search::after(c, q)?),
@@ -165,11 +169,17 @@ pub async fn list_articles(
                 (After::Position(position), None) => Some(position),
                 (_, None) => None,
             };
-            let rows = articles::list(conn, &filters.page(after, limit + 1))?;
+            let list = filters.page(after, limit + 1);
+            let total = if counted {
+                Some(articles::count(conn, &list)?)
+            } else {
+                None
+            };
+            let rows = articles::list(conn, &list)?;
             let summaries = view::summaries(conn, rows, time::from_db(now))?;
-            Ok(Page::new(summaries, limit, |s| {
-                cursor_after(s, by_publication)
-            }))
+            let mut page = Page::new(summaries, limit, |s| cursor_after(s, by_publication));
+            page.meta.total = total;
+            Ok(page)
         })
         .await?;
     respond_page(&req, &page, state.audience(staff))

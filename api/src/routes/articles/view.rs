@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::http_cache::{Audience, etag_of, respond_tagged, version_prefix};
 use crate::views::{ImageView, Ref};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use serde::Serialize;
 use std::collections::HashMap;
 use toasoan_domain::article::{Article, ArticleMeta, PublicStatus};
@@ -13,10 +13,11 @@ use toasoan_domain::author::Author;
 use toasoan_domain::block::Block;
 use toasoan_domain::category::Category;
 use toasoan_domain::image::Image;
+use toasoan_domain::site::Site;
 use toasoan_domain::tag::Tag;
 use toasoan_persistence::DbConn;
 use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
-use toasoan_persistence::queries::{articles, categories, images, views};
+use toasoan_persistence::queries::{articles, categories, images, site, views};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -46,6 +47,10 @@ pub struct ArticleSummary {
     /// Publication instant (UTC).
     #[schema(example = "2024-04-20T02:54:00Z")]
     pub published_at: Option<DateTime<Utc>>,
+    /// The same instant in the newsroom's time zone (site settings), so an
+    /// app can print "20/04/2024 09:54" with no time-zone database.
+    #[schema(value_type = Option<String>, format = DateTime, example = "2024-04-20T09:54:00+07:00")]
+    pub published_at_local: Option<DateTime<FixedOffset>>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
     /// Section.
@@ -98,6 +103,7 @@ pub struct Relations {
     tags: HashMap<Uuid, Vec<Tag>>,
     images: HashMap<Uuid, Image>,
     views: HashMap<String, i64>,
+    site: Option<Site>,
 }
 
 fn strings<'a>(ids: impl Iterator<Item = &'a Uuid>) -> Vec<String> {
@@ -109,7 +115,8 @@ fn strings<'a>(ids: impl Iterator<Item = &'a Uuid>) -> Vec<String> {
 
 impl Relations {
     /// Loads categories, bylines, tags, cover images and view counts for
-    /// these articles: five queries in all, whatever their number.
+    /// these articles, and the site's time zone: six queries in all,
+    /// whatever their number.
     pub fn load(conn: &mut DbConn, metas: &[ArticleMeta]) -> Result<Self, ApiError> {
         let ids = strings(metas.iter().map(|m| &m.id));
         let category_ids = strings(metas.iter().filter_map(|m| m.category_id.as_ref()));
@@ -136,6 +143,7 @@ impl Relations {
                 .push(row.try_into()?);
         }
         relations.views = views::totals(conn, &ids)?;
+        relations.site = Some(Site::try_from(site::get(conn)?)?);
         for row in images::by_ids(conn, &image_ids)? {
             let image = Image::try_from(row)?;
             relations.images.insert(image.id, image);
@@ -171,6 +179,10 @@ impl Relations {
             sapo: meta.sapo,
             featured: meta.featured,
             featured_rank: meta.featured_rank,
+            published_at_local: meta
+                .published_at
+                .zip(self.site.as_ref())
+                .map(|(at, site)| site.local(at)),
             published_at: meta.published_at,
             updated_at: meta.updated_at,
             comment_count: meta.comment_count,
