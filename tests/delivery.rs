@@ -350,3 +350,37 @@ async fn lists_filter_by_date_and_ids_and_count_when_asked() {
         assert_problem(res, StatusCode::BAD_REQUEST, code).await;
     }
 }
+
+#[actix_web::test]
+async fn an_article_read_can_carry_its_news_article_json_ld() {
+    let app = TestApp::spawn().await;
+    newsroom(&app).await;
+    let plain = app.anon().get_ok(&format!("/api/v1/articles/{SLUG}")).await;
+    assert!(plain.get("jsonld").is_none(), "only when asked");
+    let article = app
+        .anon()
+        .get_ok(&format!("/api/v1/articles/{SLUG}?jsonld=true"))
+        .await;
+    let ld = &article["jsonld"];
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], TITLE);
+    assert_eq!(ld["datePublished"], "2024-04-20T09:54:00+07:00");
+    assert_eq!(ld["author"][0]["name"], "Lê Thị Như Thủy");
+    assert_eq!(ld["publisher"]["name"], "Báo Quảng Nam");
+    assert_eq!(ld["articleSection"], "Theo gương Bác");
+    assert_eq!(
+        ld["mainEntityOfPage"]["@id"],
+        format!("https://baoquangnam.vn/theo-guong-bac/{SLUG}")
+    );
+    let res = app
+        .anon()
+        .get(&format!("/api/v1/articles/{SLUG}?jsonld=yes"))
+        .await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "invalid_query").await;
+    let res = app
+        .anon()
+        .get(&format!("/api/v1/articles/{SLUG}?format=amp"))
+        .await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "invalid_query").await;
+}

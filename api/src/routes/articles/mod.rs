@@ -6,6 +6,7 @@
 pub mod access;
 pub mod filters;
 pub mod input;
+pub mod jsonld;
 pub mod search;
 pub mod view;
 pub mod workflow;
@@ -24,11 +25,14 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
 use filters::ArticleListQuery;
+use serde::Deserialize;
+use toasoan_domain::site::Site;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::queries::articles::{Found, Position};
-use toasoan_persistence::queries::{articles, views};
+use toasoan_persistence::queries::{articles, site, views};
 use toasoan_persistence::{DbConn, time};
+use utoipa::IntoParams;
 use view::{ArticleSummary, ArticleView};
 
 crate::endpoints![
@@ -202,18 +206,28 @@ fn most_read(
     Ok(Page::new(summaries, limit, |_| String::new()))
 }
 
+/// Options of an article read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleReadQuery {
+    /// Add `jsonld`, a schema.org `NewsArticle` for the page's head.
+    pub jsonld: Option<bool>,
+}
+
 /// One article by id or slug.
 ///
 /// An old slug answers 301 with the current one in `Location`. Drafts and
 /// scheduled articles are 404 to readers.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}", operation_id = "get_article", tag = "articles",
-    params(("id_or_slug" = String, Path, description = "Article id or slug", example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac")),
+    params(("id_or_slug" = String, Path, description = "Article id or slug", example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac"), ArticleReadQuery),
     responses(
         (status = 200, description = "The article", body = ArticleView,
             headers(("ETag" = String, description = "`\"v{version}-...\"`; send it back as If-Match when editing"))),
         (status = 301, description = "An old slug; `Location` names the current URL",
             headers(("Location" = String, description = "`/api/v1/articles/{current slug}`"))),
         NotModified,
+        (status = 400, description = "An unknown or mistyped parameter (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
         ArticleNotFound,
         OptionalAuth,
     ))]
@@ -222,9 +236,13 @@ pub async fn get_article(
     req: HttpRequest,
     viewer: Viewer,
     key: web::Path<String>,
+    query: web::Query<ArticleReadQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let viewer = viewer.0;
+    let with_jsonld = query.jsonld.unwrap_or(false);
+    // Media paths become URLs on the origin the client called.
+    let base = crate::published::absolute(&req, "");
     let found = state
         .db(move |conn| {
             let now = Utc::now();
@@ -241,7 +259,13 @@ pub async fn get_article(
             if renamed {
                 return Ok((Err(row.slug), public));
             }
-            Ok((Ok(view::full(conn, row)?), public))
+            let mut article = view::full(conn, row)?;
+            if with_jsonld {
+                let site = Site::try_from(site::get(conn)?)?;
+                let absolute = |path: &str| format!("{}{path}", base);
+                article.jsonld = Some(jsonld::news_article(&article, &site, absolute));
+            }
+            Ok((Ok(article), public))
         })
         .await?;
     let (found, public) = found;

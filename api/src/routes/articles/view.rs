@@ -93,6 +93,11 @@ pub struct ArticleView {
     pub body_html: String,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// With `jsonld=true`: a schema.org `NewsArticle` (headline, image,
+    /// datePublished, dateModified, author, publisher) to put in the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>, example = json!({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mặt trận các cấp triển khai kế hoạch học tập và làm theo Bác", "datePublished": "2024-04-20T09:54:00+07:00"}))]
+    pub jsonld: Option<serde_json::Value>,
 }
 
 /// The relations of a set of articles, each loaded with one query.
@@ -221,6 +226,7 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         body: article.body.blocks().to_vec(),
         body_html: article.body_html,
         created_at,
+        jsonld: None,
     })
 }
 
