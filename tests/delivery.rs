@@ -384,3 +384,77 @@ async fn an_article_read_can_carry_its_news_article_json_ld() {
         .await;
     assert_problem(res, StatusCode::BAD_REQUEST, "invalid_query").await;
 }
+
+#[actix_web::test]
+async fn fields_and_include_shape_lists_and_reads() {
+    let app = TestApp::spawn().await;
+    newsroom(&app).await;
+    let slim = app
+        .anon()
+        .get_ok("/api/v1/articles?include=category&fields=title,category,published_at_local")
+        .await;
+    for article in slim["data"].as_array().expect("data") {
+        let mut keys: Vec<&str> = article
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["category", "id", "published_at_local", "title"]);
+    }
+    let lean = app.anon().get_ok("/api/v1/articles?include=").await;
+    let first = &lean["data"][0];
+    for gone in ["category", "authors", "tags", "cover_image"] {
+        assert!(first.get(gone).is_none(), "{gone} left out");
+    }
+    assert!(first["title"].is_string());
+    let full = app
+        .anon()
+        .get_ok("/api/v1/articles?include=authors,body")
+        .await;
+    let example = full["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .find(|a| a["slug"] == SLUG)
+        .expect("example");
+    assert_eq!(example["body"][0]["type"], "paragraph");
+    assert!(
+        example["body_html"]
+            .as_str()
+            .expect("html")
+            .starts_with("<p>")
+    );
+    assert_eq!(example["authors"][0]["name"], "Lê Thị Như Thủy");
+    assert!(example.get("tags").is_none());
+
+    let read = app
+        .anon()
+        .get_ok(&format!("/api/v1/articles/{SLUG}?fields=title,sapo"))
+        .await;
+    let mut keys: Vec<&str> = read
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["id", "sapo", "title"]);
+
+    for (path, code) in [
+        ("/api/v1/articles?include=videos", "unknown_include"),
+        (
+            "/api/v1/articles?fields=title,password_hash",
+            "unknown_field",
+        ),
+    ] {
+        let res = app.anon().get(path).await;
+        assert_problem(res, StatusCode::BAD_REQUEST, code).await;
+    }
+    let res = app
+        .anon()
+        .get(&format!("/api/v1/articles/{SLUG}?fields=secret"))
+        .await;
+    assert_problem(res, StatusCode::BAD_REQUEST, "unknown_field").await;
+}

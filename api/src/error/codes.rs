@@ -65,6 +65,10 @@ registry! {
     SearchQueryNoWords = (400, "search_query_no_words"),
     /// The search query `q` has more than 16 words.
     SearchQueryTooManyWords = (400, "search_query_too_many_words"),
+    /// `fields=` names a field articles do not have.
+    UnknownField = (400, "unknown_field"),
+    /// `include=` names a relation lists cannot include.
+    UnknownInclude = (400, "unknown_include"),
     /// `published_after` is not before `published_before`.
     InvalidDateRange = (400, "invalid_date_range"),
     /// `ids=` names more than 100 articles.

@@ -411,6 +411,18 @@ pub fn delete(conn: &mut DbConn, id: &str, version: i32) -> Result<bool, DbError
     Ok(deleted > 0)
 }
 
+/// The stored body (blocks as JSON) and rendered HTML of these articles,
+/// in one query.
+pub fn bodies(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, String)>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(articles::table
+        .filter(articles::id.eq_any(ids))
+        .select((articles::id, articles::body, articles::body_html))
+        .load(conn)?)
+}
+
 /// Summaries of these articles, in one query, in no particular order.
 pub fn summaries_by_ids(
     conn: &mut DbConn,

@@ -125,6 +125,15 @@ pub struct ArticleListQuery {
     /// Only these articles: up to 100 ids, comma separated (a set in one call).
     #[param(example = "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a,0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5b")]
     pub ids: Option<String>,
+    /// Relations to load, comma separated, from `category`, `authors`,
+    /// `tags`, `cover_image` (the default is those four) and `body` (adds
+    /// `body` and `body_html`). Each is one batched query per page; leaving
+    /// one out saves it.
+    #[param(example = "category,cover_image")]
+    pub include: Option<String>,
+    /// Fields to keep in each article, comma separated (`id` always stays).
+    #[param(example = "title,slug,published_at_local,cover_image")]
+    pub fields: Option<String>,
     /// `exact` adds `meta.total`, the size of the whole list (one more
     /// query); without it no count runs.
     #[param(inline)]

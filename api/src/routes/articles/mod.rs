@@ -8,6 +8,7 @@ pub mod filters;
 pub mod input;
 pub mod jsonld;
 pub mod search;
+pub mod shape;
 pub mod view;
 pub mod workflow;
 pub mod write;
@@ -26,6 +27,8 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::{DateTime, Utc};
 use filters::ArticleListQuery;
 use serde::Deserialize;
+use shape::Shape;
+use std::collections::HashMap;
 use toasoan_domain::site::Site;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
@@ -137,9 +140,11 @@ pub async fn list_articles(
     }
     let staff = viewer.is_staff();
     let viewer = viewer.0;
+    let shape = Shape::parse(query.fields.as_deref(), query.include.as_deref())?;
+    let include = shape.include;
     if let Some(window) = query.popular_window()? {
         let page = state.db(move |conn| most_read(conn, window, limit)).await?;
-        return respond_page(&req, &page, state.audience(staff));
+        return respond_shaped(&state, &req, page, &shape, staff).await;
     }
     let by_publication = query.by_publication();
     let searched = query.q.as_deref().map(search::parse).transpose()?;
@@ -180,13 +185,51 @@ pub async fn list_articles(
                 None
             };
             let rows = articles::list(conn, &list)?;
-            let summaries = view::summaries(conn, rows, time::from_db(now))?;
+            let summaries = view::summaries_with(conn, rows, time::from_db(now), include)?;
             let mut page = Page::new(summaries, limit, |s| cursor_after(s, by_publication));
             page.meta.total = total;
             Ok(page)
         })
         .await?;
-    respond_page(&req, &page, state.audience(staff))
+    respond_shaped(&state, &req, page, &shape, staff).await
+}
+
+/// Sends a page of articles, trimmed as `fields=`/`include=` ask, with the
+/// bodies loaded (one query) when `include=body`.
+async fn respond_shaped(
+    state: &AppState,
+    req: &HttpRequest,
+    page: Page<ArticleSummary>,
+    shape: &Shape,
+    staff: bool,
+) -> Result<HttpResponse, ApiError> {
+    if shape.is_plain() {
+        return respond_page(req, &page, state.audience(staff));
+    }
+    let mut bodies = HashMap::new();
+    if shape.include.body {
+        let ids: Vec<String> = page.data.iter().map(|a| a.id.clone()).collect();
+        for (id, body, html) in state
+            .db(move |conn| Ok(articles::bodies(conn, &ids)?))
+            .await?
+        {
+            let blocks: serde_json::Value =
+                serde_json::from_str(&body).map_err(ApiError::internal)?;
+            bodies.insert(id, (blocks, html));
+        }
+    }
+    let page = page.try_map(|summary| {
+        let mut value = serde_json::to_value(&summary).map_err(ApiError::internal)?;
+        if let (Some((blocks, html)), Some(object)) =
+            (bodies.remove(&summary.id), value.as_object_mut())
+        {
+            object.insert("body".into(), blocks);
+            object.insert("body_html".into(), html.into());
+        }
+        shape.apply(&mut value);
+        Ok::<_, ApiError>(value)
+    })?;
+    respond_page(req, &page, state.audience(staff))
 }
 
 /// "Đọc nhiều": the most viewed public articles in `window`, most first.
@@ -213,6 +256,9 @@ fn most_read(
 pub struct ArticleReadQuery {
     /// Add `jsonld`, a schema.org `NewsArticle` for the page's head.
     pub jsonld: Option<bool>,
+    /// Fields to keep, comma separated (`id` always stays).
+    #[param(example = "title,sapo,body_html,published_at_local")]
+    pub fields: Option<String>,
 }
 
 /// One article by id or slug.
@@ -227,7 +273,7 @@ pub struct ArticleReadQuery {
         (status = 301, description = "An old slug; `Location` names the current URL",
             headers(("Location" = String, description = "`/api/v1/articles/{current slug}`"))),
         NotModified,
-        (status = 400, description = "An unknown or mistyped parameter (`invalid_query`)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "An unknown or mistyped parameter (`invalid_query`), or a `fields` name articles do not have (`unknown_field`)", body = Problem, content_type = "application/problem+json"),
         ArticleNotFound,
         OptionalAuth,
     ))]
@@ -241,6 +287,7 @@ pub async fn get_article(
     let key = key.into_inner();
     let viewer = viewer.0;
     let with_jsonld = query.jsonld.unwrap_or(false);
+    let shape = Shape::parse(query.fields.as_deref(), None)?;
     // Media paths become URLs on the origin the client called.
     let base = crate::published::absolute(&req, "");
     let found = state
@@ -276,7 +323,11 @@ pub async fn get_article(
             if public {
                 state.views.record(&article.summary.id);
             }
-            view::respond(&req, &article, state.audience(!public))
+            if shape.is_plain() {
+                view::respond(&req, &article, state.audience(!public))
+            } else {
+                view::respond_trimmed(&req, &article, &shape, state.audience(!public))
+            }
         }
         Err(slug) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))

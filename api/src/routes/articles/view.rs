@@ -1,6 +1,7 @@
 //! Articles as clients get them, and the batched loading of their relations
 //! (one query per relation, whatever the page size).
 
+use super::shape::{Includes, Shape};
 use crate::error::ApiError;
 use crate::http_cache::{Audience, etag_of, respond_tagged, version_prefix};
 use crate::views::{ImageView, Ref};
@@ -123,15 +124,38 @@ impl Relations {
     /// these articles, and the site's time zone: six queries in all,
     /// whatever their number.
     pub fn load(conn: &mut DbConn, metas: &[ArticleMeta]) -> Result<Self, ApiError> {
+        Self::load_only(conn, metas, Includes::default())
+    }
+
+    /// Like `load`, skipping the queries of relations not included.
+    pub fn load_only(
+        conn: &mut DbConn,
+        metas: &[ArticleMeta],
+        include: Includes,
+    ) -> Result<Self, ApiError> {
         let ids = strings(metas.iter().map(|m| &m.id));
         let category_ids = strings(metas.iter().filter_map(|m| m.category_id.as_ref()));
         let image_ids = strings(metas.iter().filter_map(|m| m.cover_image_id.as_ref()));
         let mut relations = Relations::default();
-        for row in categories::by_ids(conn, &category_ids)? {
+        let none = Vec::new();
+        let (category_ids, image_ids) = (
+            if include.category {
+                &category_ids
+            } else {
+                &none
+            },
+            if include.cover_image {
+                &image_ids
+            } else {
+                &none
+            },
+        );
+        let article_ids = |wanted: bool| if wanted { ids.as_slice() } else { &[] };
+        for row in categories::by_ids(conn, category_ids)? {
             let category = Category::try_from(row)?;
             relations.categories.insert(category.id, category);
         }
-        for (article_id, row) in articles::authors_of(conn, &ids)? {
+        for (article_id, row) in articles::authors_of(conn, article_ids(include.authors))? {
             let article_id = Uuid::try_parse(&article_id).map_err(ApiError::internal)?;
             relations
                 .authors
@@ -139,7 +163,7 @@ impl Relations {
                 .or_default()
                 .push(row.try_into()?);
         }
-        for (article_id, row) in articles::tags_of(conn, &ids)? {
+        for (article_id, row) in articles::tags_of(conn, article_ids(include.tags))? {
             let article_id = Uuid::try_parse(&article_id).map_err(ApiError::internal)?;
             relations
                 .tags
@@ -149,7 +173,7 @@ impl Relations {
         }
         relations.views = views::totals(conn, &ids)?;
         relations.site = Some(Site::try_from(site::get(conn)?)?);
-        for row in images::by_ids(conn, &image_ids)? {
+        for row in images::by_ids(conn, image_ids)? {
             let image = Image::try_from(row)?;
             relations.images.insert(image.id, image);
         }
@@ -205,11 +229,21 @@ pub fn summaries(
     rows: Vec<ArticleSummaryRow>,
     now: DateTime<Utc>,
 ) -> Result<Vec<ArticleSummary>, ApiError> {
+    summaries_with(conn, rows, now, Includes::default())
+}
+
+/// Like `summaries`, loading only the relations included.
+pub fn summaries_with(
+    conn: &mut DbConn,
+    rows: Vec<ArticleSummaryRow>,
+    now: DateTime<Utc>,
+    include: Includes,
+) -> Result<Vec<ArticleSummary>, ApiError> {
     let metas = rows
         .into_iter()
         .map(ArticleMeta::try_from)
         .collect::<Result<Vec<_>, _>>()?;
-    let relations = Relations::load(conn, &metas)?;
+    let relations = Relations::load_only(conn, &metas, include)?;
     Ok(metas
         .into_iter()
         .map(|m| relations.summary(m, now))
@@ -249,4 +283,82 @@ pub fn respond(
 ) -> Result<HttpResponse, ApiError> {
     let body = serde_json::to_vec(view).map_err(ApiError::internal)?;
     respond_tagged(req, body, "application/json", etag(view)?, audience)
+}
+
+/// Sends an article trimmed to the fields asked for, under the ETag of
+/// what is sent (without the live view counter).
+pub fn respond_trimmed(
+    req: &HttpRequest,
+    view: &ArticleView,
+    shape: &Shape,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    let mut value = serde_json::to_value(view).map_err(ApiError::internal)?;
+    shape.apply(&mut value);
+    let mut tagged = value.clone();
+    if let Some(fields) = tagged.as_object_mut() {
+        fields.remove("view_count");
+    }
+    let etag = etag_of(&tagged, &version_prefix(view.summary.version))?;
+    let body = serde_json::to_vec(&value).map_err(ApiError::internal)?;
+    respond_tagged(req, body, "application/json", etag, audience)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::Connection;
+    use diesel::connection::{Instrumentation, InstrumentationEvent};
+    use std::sync::{Arc, Mutex};
+    use toasoan_domain::slug::Slug;
+    use toasoan_persistence::models::article::NewArticle;
+
+    struct Counter(Arc<Mutex<usize>>);
+
+    impl Instrumentation for Counter {
+        fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                *self.0.lock().unwrap() += 1;
+            }
+        }
+    }
+
+    /// Queries sent to build the summaries of `n` articles.
+    fn queries_for(n: usize, include: Includes) -> usize {
+        let dir = tempfile::tempdir().unwrap();
+        let pool =
+            toasoan_persistence::connect(dir.path().join("q.db").to_str().unwrap(), 1).unwrap();
+        let mut conn = pool.get().unwrap();
+        toasoan_persistence::migrate(&mut conn).unwrap();
+        let now = toasoan_persistence::time::now();
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let slug = Slug::parse(&format!("bai-{i}")).unwrap();
+            let mut new = NewArticle::draft(format!("Bài {i}"), slug, "", now);
+            new.created_by = None;
+            ids.push(new.id.clone());
+            articles::insert(&mut conn, &new).unwrap();
+        }
+        let rows = articles::summaries_by_ids(&mut conn, &ids).unwrap();
+        let seen = Arc::new(Mutex::new(0));
+        conn.set_instrumentation(Counter(seen.clone()));
+        summaries_with(&mut conn, rows, Utc::now(), include).unwrap();
+        *seen.lock().unwrap()
+    }
+
+    #[test]
+    fn each_included_relation_is_one_query_whatever_the_page_size() {
+        let all = Includes::default();
+        let none = Includes {
+            category: false,
+            authors: false,
+            tags: false,
+            cover_image: false,
+            body: false,
+        };
+        // Bylines and tags are one query each for 1 or 20 articles; left
+        // out, they cost nothing.
+        assert_eq!(queries_for(1, all), queries_for(20, all));
+        assert_eq!(queries_for(20, all), queries_for(20, none) + 2);
+    }
 }
