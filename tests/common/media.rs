@@ -3,6 +3,10 @@
 
 // The image fixtures are the media crate's own, shared rather than copied.
 #[path = "../../media/tests/fixtures/mod.rs"]
+#[expect(
+    clippy::unwrap_used,
+    reason = "a fixture that cannot be made is a failed test"
+)]
 mod fixtures;
 pub use fixtures::*;
 
