@@ -162,13 +162,16 @@ fn sqlite_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
 /// pass the filters into the window; only those are ranked.
 fn pg_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
     let tsquery = engine::tsquery(query);
-    sql.push("WITH hits AS MATERIALIZED (SELECT ")
-        .push(&columns("a"))
-        .push(", s.document, s.exact FROM article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', ")
+    // The window is chosen on ids alone; only its articles' documents (large,
+    // often TOASTed) are read back for ranking.
+    sql.push("WITH window_ids AS MATERIALIZED (SELECT s.article_id FROM article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', ")
         .bind(Param::Text(tsquery.clone()))
         .push(") AND ");
     filter(sql, filters);
     sql.push(&format!(" ORDER BY s.article_id DESC LIMIT {MAX_RANKED})"));
+    sql.push(", hits AS MATERIALIZED (SELECT ")
+        .push(&columns("a"))
+        .push(", s.document, s.exact FROM window_ids w JOIN article_search s ON s.article_id = w.article_id JOIN articles a ON a.id = w.article_id)");
     sql.push(" SELECT * FROM (SELECT ")
         .push(&columns("hits"))
         .push(", ");
