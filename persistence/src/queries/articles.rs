@@ -67,6 +67,21 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
+/// What readers see, as SQL: published, and due at `at`. It mirrors
+/// `toasoan_domain::article::visible_to_readers` (a test below checks they
+/// agree); every public query (lists, feeds, counts, views) filters with it.
+pub fn visible_to_readers(at: NaiveDateTime) -> VisibleToReaders {
+    articles::status
+        .eq(Stored(Status::Published))
+        .and(articles::published_at.le(at))
+}
+
+/// The type of `visible_to_readers`.
+pub type VisibleToReaders = diesel::dsl::And<
+    diesel::dsl::Eq<articles::status, Stored<Status>>,
+    diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
+>;
+
 /// Applies a list's filters (all but the cursor) to a boxed query; `list`
 /// and `count` share them. The bound on `published_at` is one upper bound:
 /// the earliest of "now" (for readers), `published_before` and the cursor.
@@ -82,13 +97,8 @@ macro_rules! filtered {
         let upper = [$cursor_at, before].into_iter().flatten().min();
         let by_publication = match &q.visibility {
             Visibility::Public { now } => {
-                // Mirrors `toasoan_domain::article::visible_to_readers`, the one
-                // definition of what readers see: published, and due at `now`
-                // (a test below checks that both agree).
                 let upper = upper.map_or(*now, |at| at.min(*now));
-                query = query
-                    .filter(articles::status.eq(Stored(Status::Published)))
-                    .filter(articles::published_at.le(upper));
+                query = query.filter(visible_to_readers(upper));
                 true
             }
             Visibility::Scheduled { now } => {

@@ -2,24 +2,21 @@
 //! query over the list indexes, whatever the number of categories or
 //! authors asked for.
 
-use crate::models::stored::Stored;
+use super::articles::visible_to_readers;
 use crate::schema::{article_authors, articles};
 use crate::{DbConn, DbError};
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use std::collections::HashMap;
-use toasoan_domain::article::Status;
 
 /// Public articles per category (directly in it, not in sub-categories).
 pub fn per_category(
     conn: &mut DbConn,
     now: NaiveDateTime,
 ) -> Result<HashMap<String, i64>, DbError> {
-    // Readers' visibility, mirroring `toasoan_domain::article::visible_to_readers`.
     let rows: Vec<(Option<String>, i64)> = articles::table
-        .filter(articles::status.eq(Stored(Status::Published)))
-        .filter(articles::published_at.le(now))
+        .filter(visible_to_readers(now))
         .group_by(articles::category_id)
         .select((articles::category_id, count_star()))
         .load(conn)?;
@@ -41,8 +38,7 @@ pub fn per_author(
     let rows: Vec<(String, i64)> = article_authors::table
         .inner_join(articles::table)
         .filter(article_authors::author_id.eq_any(author_ids))
-        .filter(articles::status.eq(Stored(Status::Published)))
-        .filter(articles::published_at.le(now))
+        .filter(visible_to_readers(now))
         .group_by(article_authors::author_id)
         .select((article_authors::author_id, count_star()))
         .load(conn)?;

@@ -2,13 +2,11 @@
 //! newest first or by publication month, through the `articles_feed` and
 //! `articles_category_feed` indexes. No bodies are read.
 
-use crate::models::stored::Stored;
 use crate::schema::articles;
 use crate::{DbConn, DbError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Timestamp};
-use toasoan_domain::article::Status;
 
 /// An article as a feed or sitemap entry shows it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -35,14 +33,12 @@ pub struct FeedQuery {
     pub until: Option<NaiveDateTime>,
 }
 
-/// Readers' visibility: mirrors `toasoan_domain::article::visible_to_readers`
-/// as the public article list does (published and due).
+/// Readers' visibility, as every public query has it.
 macro_rules! public {
     ($now:expr) => {
         articles::table
             .select(FeedRow::as_select())
-            .filter(articles::status.eq(Stored(Status::Published)))
-            .filter(articles::published_at.le($now))
+            .filter(super::articles::visible_to_readers($now))
             .into_boxed()
     };
 }

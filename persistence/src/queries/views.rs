@@ -118,13 +118,10 @@ pub fn public_id(
     id_or_slug: &str,
     now: NaiveDateTime,
 ) -> Result<Option<String>, DbError> {
-    use crate::models::stored::Stored;
     use crate::schema::articles;
     let query = articles::table
         .select(articles::id)
-        // Readers' visibility, mirroring `toasoan_domain::article::visible_to_readers`.
-        .filter(articles::status.eq(Stored(Status::Published)))
-        .filter(articles::published_at.le(now));
+        .filter(super::articles::visible_to_readers(now));
     match super::key(id_or_slug) {
         Some(super::Key::Id(id)) => super::optional(query.filter(articles::id.eq(id)).first(conn)),
         Some(super::Key::Slug(slug)) => {

@@ -268,11 +268,17 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
 /// the live view counter, so readers' views never make an editor's
 /// `If-Match` stale.
 pub fn etag(view: &ArticleView) -> Result<String, ApiError> {
-    let mut value = serde_json::to_value(view).map_err(ApiError::internal)?;
+    let value = serde_json::to_value(view).map_err(ApiError::internal)?;
+    etag_without_views(value, view.summary.version)
+}
+
+/// The ETag of a serialized article (whole or trimmed), its view counter
+/// left out.
+fn etag_without_views(mut value: serde_json::Value, version: i32) -> Result<String, ApiError> {
     if let Some(fields) = value.as_object_mut() {
         fields.remove("view_count");
     }
-    etag_of(&value, &version_prefix(view.summary.version))
+    etag_of(&value, &version_prefix(version))
 }
 
 /// Sends an article with its ETag (304 when the client's is current).
@@ -295,11 +301,7 @@ pub fn respond_trimmed(
 ) -> Result<HttpResponse, ApiError> {
     let mut value = serde_json::to_value(view).map_err(ApiError::internal)?;
     shape.apply(&mut value);
-    let mut tagged = value.clone();
-    if let Some(fields) = tagged.as_object_mut() {
-        fields.remove("view_count");
-    }
-    let etag = etag_of(&tagged, &version_prefix(view.summary.version))?;
+    let etag = etag_without_views(value.clone(), view.summary.version)?;
     let body = serde_json::to_vec(&value).map_err(ApiError::internal)?;
     respond_tagged(req, body, "application/json", etag, audience)
 }
