@@ -379,6 +379,9 @@ fn seed_example(
         version: 1,
         created_at: now,
         updated_at: now,
+        // `insert` measures the body.
+        word_count: 0,
+        reading_time_minutes: 0,
         authors: vec![author.to_owned()],
         tags: tag_ids.to_vec(),
     };
@@ -458,6 +461,9 @@ fn generated(
         version: 1,
         created_at: now,
         updated_at: now,
+        // `insert` measures the body.
+        word_count: 0,
+        reading_time_minutes: 0,
         authors: Vec::new(),
         tags: Vec::new(),
     };

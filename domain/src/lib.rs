@@ -13,6 +13,8 @@ pub mod error;
 pub mod image;
 pub mod image_file;
 pub mod number;
+pub mod reading;
+pub mod revision;
 pub mod search;
 pub mod site;
 pub mod slug;

@@ -7,6 +7,7 @@ pub mod author;
 pub mod category;
 pub mod comment;
 pub mod image;
+pub mod revision;
 pub mod session;
 pub mod site;
 pub mod stored;
