@@ -4,9 +4,11 @@
 //! respond (`view`); `access` says who may write which article.
 
 pub mod access;
+pub mod corrections;
 pub mod filters;
 pub mod input;
 pub mod jsonld;
+pub mod revisions;
 pub mod search;
 pub mod shape;
 pub mod view;
@@ -14,6 +16,8 @@ pub mod workflow;
 pub mod write;
 
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
+use corrections::*;
+use revisions::*;
 use workflow::*;
 use write::*;
 
@@ -48,6 +52,10 @@ crate::endpoints![
     unpublish_article,
     submit_article,
     archive_article,
+    list_article_revisions,
+    get_article_revision,
+    restore_article_revision,
+    create_article_correction,
 ];
 
 pub(crate) fn not_found() -> ApiError {

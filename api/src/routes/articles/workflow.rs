@@ -40,6 +40,7 @@ async fn transition(
 ) -> Result<HttpResponse, ApiError> {
     let expected = expected_version(&req, None)?;
     let if_match = Precondition::of(&req);
+    let saver = super::revisions::saver(&state, &user);
     let article: ArticleView = state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, action)?;
@@ -66,7 +67,8 @@ async fn transition(
                 status: Some(next),
                 published_at,
                 ..ArticleChanges::next_version(current.version, now)
-            };
+            }
+            .saved_by(saver);
             if !articles::update(conn, &current.id, current.version, &changes)? {
                 return Err(lost_race(conn, &current.id, current.version));
             }
