@@ -18,6 +18,7 @@ mod openapi;
 mod pagination;
 mod permissions;
 mod readership;
+mod revisions;
 mod search;
 mod seed;
 mod taxonomy;

@@ -52,6 +52,9 @@ pub struct Config {
     pub comments: CommentConfig,
     /// Image uploads, processing and storage.
     pub media: MediaConfig,
+    /// Newest revisions a never-published article keeps besides its first
+    /// (`TOASOAN_DRAFT_REVISIONS_KEPT`, default 50).
+    pub draft_revisions_kept: u32,
 }
 
 /// How reader comments are taken (`TOASOAN_COMMENTS_*`, see README).
@@ -244,6 +247,13 @@ impl Config {
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             comments: CommentConfig::from_lookup(&get)?,
             media,
+            draft_revisions_kept: u32::try_from(number(
+                &get,
+                "TOASOAN_DRAFT_REVISIONS_KEPT",
+                u64::from(toasoan_domain::revision::DEFAULT_DRAFTS_KEPT),
+                1..=100_000,
+            )?)
+            .unwrap_or(toasoan_domain::revision::DEFAULT_DRAFTS_KEPT),
         })
     }
 }

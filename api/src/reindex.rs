@@ -1,8 +1,10 @@
 //! `toasoan reindex`: rebuilds the search index from the stored articles,
-//! for upgrades (articles written before search existed) and repairs.
+//! and measures their bodies again (word count, reading time), for upgrades
+//! (articles written before search or those measures existed) and repairs.
 //! Start-up never does this on its own.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use toasoan_persistence::queries::articles;
 use toasoan_persistence::{DbError, Pool, search, write_tx};
 
 /// Reindexes every article in one transaction (searches see the old index
@@ -16,6 +18,8 @@ pub fn run(pool: &Pool) -> Result<u64, DbError> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let done = write_tx(&mut conn, |c| {
+        // Word counts and reading times of articles stored before they were.
+        articles::remeasure_all(c)?;
         search::reindex_all(c, &mut |done, total| {
             bar.set_length(total);
             bar.set_position(done);

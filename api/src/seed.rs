@@ -380,6 +380,9 @@ fn seed_example(
         version: 1,
         created_at: now,
         updated_at: now,
+        // `insert` measures the body.
+        word_count: 0,
+        reading_time_minutes: 0,
         authors: vec![author.to_owned()],
         tags: tag_ids.to_vec(),
     };
@@ -460,6 +463,9 @@ fn generated(
         version: 1,
         created_at: now,
         updated_at: now,
+        // `insert` measures the body.
+        word_count: 0,
+        reading_time_minutes: 0,
         authors: Vec::new(),
         tags: Vec::new(),
     };

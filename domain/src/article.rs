@@ -53,6 +53,10 @@ pub struct ArticleMeta {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Words of the body (computed on write).
+    pub word_count: i32,
+    /// Minutes to read the body, rounded up (computed on write).
+    pub reading_time_minutes: i32,
 }
 
 /// A whole article. Its ordered byline and its tags are separate entities

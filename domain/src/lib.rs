@@ -14,6 +14,8 @@ pub mod event;
 pub mod image;
 pub mod image_file;
 pub mod number;
+pub mod reading;
+pub mod revision;
 pub mod search;
 pub mod site;
 pub mod slug;

@@ -121,6 +121,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         comment_mode -> Text,
+        word_count -> Integer,
+        reading_time_minutes -> Integer,
     }
 }
 
@@ -273,3 +275,26 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     due_work,
 );
+
+diesel::table! {
+    article_revisions (article_id, n) {
+        article_id -> Text,
+        n -> Integer,
+        version -> Integer,
+        saved_by -> Nullable<Text>,
+        saved_at -> Timestamp,
+        title -> Text,
+        status -> Text,
+        snapshot -> Text,
+    }
+}
+
+diesel::table! {
+    corrections (id) {
+        id -> Text,
+        article_id -> Text,
+        text -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

@@ -117,6 +117,8 @@ registry! {
     SitemapNotFound = (404, "sitemap_not_found"),
     /// No such comment.
     CommentNotFound = (404, "comment_not_found"),
+    /// The article has no revision with this number.
+    RevisionNotFound = (404, "revision_not_found"),
     /// The path exists but not with this method; `Allow` lists the methods.
     MethodNotAllowed = (405, "method_not_allowed"),
     /// No representation matches the request's `Accept*` headers.
@@ -131,6 +133,8 @@ registry! {
     Conflict = (409, "conflict"),
     /// A referenced item does not exist, or the item is still referenced.
     ReferenceViolated = (409, "reference_violated"),
+    /// Only an article readers can see now (published, its time come) takes a correction.
+    NotPublished = (409, "not_published"),
     /// The workflow does not allow this action from the article's status.
     InvalidTransition = (409, "invalid_transition"),
     /// The category still has articles or sub-categories.

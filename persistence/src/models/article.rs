@@ -30,6 +30,8 @@ pub struct ArticleRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
 }
 
 impl ArticleRow {
@@ -68,6 +70,10 @@ pub struct NewArticle {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Words of the body: `insert` computes it from `body`.
+    pub word_count: i32,
+    /// Minutes to read the body: `insert` computes it from `body`.
+    pub reading_time_minutes: i32,
     /// Byline: author ids, in order.
     #[diesel(skip_insertion)]
     pub authors: Vec<String>,
@@ -100,6 +106,8 @@ impl NewArticle {
             version: 1,
             created_at: now,
             updated_at: now,
+            word_count: 0,
+            reading_time_minutes: 1,
             authors: Vec::new(),
             tags: Vec::new(),
         }
@@ -127,6 +135,8 @@ pub struct ArticleSummaryRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub word_count: i32,
+    pub reading_time_minutes: i32,
 }
 
 /// A partial update of an article, with its byline and tags when they
@@ -149,6 +159,13 @@ pub struct ArticleChanges {
     pub cover_image_id: Option<Option<String>>,
     pub version: Option<i32>,
     pub updated_at: Option<NaiveDateTime>,
+    /// Set by `update` from a new `body`.
+    pub word_count: Option<i32>,
+    /// Set by `update` from a new `body`.
+    pub reading_time_minutes: Option<i32>,
+    /// Who saves, for the revision the write records.
+    #[diesel(skip_update)]
+    pub saved_by: super::revision::Saver,
     /// New byline: author ids, in order.
     #[diesel(skip_update)]
     pub authors: Option<Vec<String>>,
@@ -160,6 +177,9 @@ pub struct ArticleChanges {
 impl From<NewArticle> for ArticleRow {
     /// The row as stored once inserted (no need to read it back).
     fn from(new: NewArticle) -> Self {
+        // `insert` stores the measure of the body, whatever the fields said.
+        let (word_count, reading_time_minutes) =
+            measure(&new.body).unwrap_or((new.word_count, new.reading_time_minutes));
         Self {
             id: new.id,
             slug: new.slug,
@@ -179,6 +199,8 @@ impl From<NewArticle> for ArticleRow {
             version: new.version,
             created_at: new.created_at,
             updated_at: new.updated_at,
+            word_count,
+            reading_time_minutes,
         }
     }
 }
@@ -191,6 +213,14 @@ impl ArticleChanges {
             version: Some(version + 1),
             updated_at: Some(now),
             ..Self::default()
+        }
+    }
+
+    /// The same changes, saved by `saver` (named in the revision they make).
+    pub fn saved_by(self, saver: super::revision::Saver) -> Self {
+        Self {
+            saved_by: saver,
+            ..self
         }
     }
 }
@@ -217,6 +247,8 @@ impl TryFrom<ArticleSummaryRow> for toasoan_domain::article::ArticleMeta {
             version: row.version,
             created_at: at(row.created_at),
             updated_at: at(row.updated_at),
+            word_count: row.word_count,
+            reading_time_minutes: row.reading_time_minutes,
         })
     }
 }
@@ -243,6 +275,8 @@ impl TryFrom<ArticleRow> for toasoan_domain::article::Article {
             version: row.version,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            word_count: row.word_count,
+            reading_time_minutes: row.reading_time_minutes,
         };
         Ok(Self {
             meta: summary.try_into()?,
@@ -250,4 +284,15 @@ impl TryFrom<ArticleRow> for toasoan_domain::article::Article {
             body_html: row.body_html,
         })
     }
+}
+
+/// The word count and reading time of a stored body (blocks as JSON).
+pub fn measure(body: &str) -> Result<(i32, i32), crate::DbError> {
+    let blocks: Vec<toasoan_domain::block::Block> =
+        serde_json::from_str(body).map_err(super::corrupt)?;
+    let reading = toasoan_domain::reading::Reading::of(&blocks);
+    Ok((
+        i32::try_from(reading.words).unwrap_or(i32::MAX),
+        i32::try_from(reading.minutes).unwrap_or(i32::MAX),
+    ))
 }

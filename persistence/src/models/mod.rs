@@ -8,6 +8,7 @@ pub mod category;
 pub mod comment;
 pub mod event;
 pub mod image;
+pub mod revision;
 pub mod session;
 pub mod site;
 pub mod stored;

@@ -1,9 +1,11 @@
 //! Articles: the detail read, the keyset-paginated lists, and writes with
 //! optimistic locking on `version`.
 
+use super::revisions;
 use super::{Key, key, optional, suffixed};
-use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow, NewArticle};
+use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow, NewArticle, measure};
 use crate::models::author::AuthorRow;
+use crate::models::revision::Saver;
 use crate::models::stored::Stored;
 use crate::models::tag::TagRow;
 use crate::schema::{
@@ -305,21 +307,33 @@ pub fn slug_free_for(conn: &mut DbConn, slug: &str, article_id: &str) -> Result<
     Ok(current == 0 && old == 0)
 }
 
-/// Stores a new article with its byline and tags.
+/// Stores a new article with its byline and tags, its word count and
+/// reading time measured from the body, and records it as revision 1 by
+/// its creator.
 pub fn insert(conn: &mut DbConn, new: &NewArticle) -> Result<(), DbError> {
+    let mut row = new.clone();
+    (row.word_count, row.reading_time_minutes) = measure(&row.body)?;
     diesel::insert_into(articles::table)
-        .values(new.clone())
+        .values(row)
         .execute(conn)?;
     replace_authors(conn, &new.id, &new.authors)?;
     replace_tags(conn, &new.id, &new.tags)?;
-    search::index_article(conn, &new.id)
+    search::index_article(conn, &new.id)?;
+    let saver = Saver {
+        user_id: new.created_by.clone(),
+        ..Saver::default()
+    };
+    revisions::record(conn, &new.id, &saver)?;
+    Ok(())
 }
 
 /// Applies `changes` (byline and tags included) if the article is still at
 /// `expected_version`; returns false when someone else changed it first
 /// (or it is gone), and then changes nothing. A new slug keeps the old one
 /// answering, as a redirect; a change of searchable text (title, sapo,
-/// body, byline, tags) reindexes the article in the same transaction.
+/// body, byline, tags) reindexes the article in the same transaction; a
+/// new body is measured (word count, reading time). Every update records
+/// a revision by `changes.saved_by` (and prunes old draft revisions).
 pub fn update(
     conn: &mut DbConn,
     id: &str,
@@ -340,7 +354,7 @@ pub fn update(
             .find(id)
             .filter(articles::version.eq(expected_version)),
     )
-    .set(changes.clone())
+    .set(measured(changes)?)
     .execute(conn)?;
     if updated != 1 {
         return Ok(false);
@@ -365,7 +379,48 @@ pub fn update(
     if text_changed {
         search::index_article(conn, id)?;
     }
+    revisions::record(conn, id, &changes.saved_by)?;
     Ok(true)
+}
+
+/// The changes with the measure of their new body, if any.
+fn measured(changes: &ArticleChanges) -> Result<ArticleChanges, DbError> {
+    let mut changes = changes.clone();
+    if let Some(body) = &changes.body {
+        let (words, minutes) = measure(body)?;
+        changes.word_count = Some(words);
+        changes.reading_time_minutes = Some(minutes);
+    }
+    Ok(changes)
+}
+
+/// Measures every article's body again (word count, reading time), without
+/// changing its version: for rows written before these were stored.
+/// Returns how many articles were measured.
+pub fn remeasure_all(conn: &mut DbConn) -> Result<u64, DbError> {
+    let mut done = 0u64;
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, String)> = articles::table
+            .filter(articles::id.gt(&after))
+            .order(articles::id)
+            .select((articles::id, articles::body))
+            .limit(500)
+            .load(conn)?;
+        let Some((last, _)) = rows.last() else { break };
+        after = last.clone();
+        for (id, body) in &rows {
+            let (words, minutes) = measure(body)?;
+            diesel::update(articles::table.find(id))
+                .set((
+                    articles::word_count.eq(words),
+                    articles::reading_time_minutes.eq(minutes),
+                ))
+                .execute(conn)?;
+        }
+        done += rows.len() as u64;
+    }
+    Ok(done)
 }
 
 /// Keeps an old slug answering with a redirect to the article.

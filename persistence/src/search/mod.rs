@@ -63,7 +63,7 @@ struct HitRow {
 
 const SUMMARY_COLUMNS: &str = "id, slug, title, sapo, status, featured, featured_rank, \
     published_at, category_id, cover_image_id, created_by, comment_count, version, \
-    created_at, updated_at, unpublish_at";
+    created_at, updated_at, unpublish_at, word_count, reading_time_minutes";
 
 /// Most matches ranked per search: the newest `MAX_RANKED` articles that
 /// match and pass the filters. Ranking every match of a common word costs

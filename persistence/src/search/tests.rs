@@ -114,6 +114,9 @@ fn article_with(
         version: 1,
         created_at: now - Duration::days(age_days),
         updated_at: now,
+        // `insert` measures the body.
+        word_count: 0,
+        reading_time_minutes: 0,
         authors: authors.to_vec(),
         tags: tags.to_vec(),
     };

@@ -4,10 +4,12 @@
 //! respond (`view`); `access` says who may write which article.
 
 pub mod access;
+pub mod corrections;
 pub mod filters;
 pub mod input;
 pub mod jsonld;
 pub mod review;
+pub mod revisions;
 pub mod search;
 pub mod shape;
 pub mod view;
@@ -15,7 +17,9 @@ pub mod workflow;
 pub mod write;
 
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
+use corrections::*;
 use review::*;
+use revisions::*;
 use workflow::*;
 use write::*;
 
@@ -51,6 +55,10 @@ crate::endpoints![
     submit_article,
     archive_article,
     return_article,
+    list_article_revisions,
+    get_article_revision,
+    restore_article_revision,
+    create_article_correction,
 ];
 
 pub(crate) fn not_found() -> ApiError {

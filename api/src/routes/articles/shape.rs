@@ -35,6 +35,9 @@ pub const FIELDS: &[&str] = &[
     "body_html",
     "created_at",
     "jsonld",
+    "word_count",
+    "reading_time_minutes",
+    "corrections",
 ];
 
 /// Which relations to load.

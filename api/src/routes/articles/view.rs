@@ -18,7 +18,7 @@ use toasoan_domain::site::Site;
 use toasoan_domain::tag::Tag;
 use toasoan_persistence::DbConn;
 use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
-use toasoan_persistence::queries::{articles, categories, images, site, views};
+use toasoan_persistence::queries::{articles, categories, corrections, images, site, views};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -76,6 +76,13 @@ pub struct ArticleSummary {
     pub view_count: i64,
     /// Increases on every change; send it back as `If-Match` or `version`.
     pub version: i32,
+    /// Words of the body's text (computed on write).
+    #[schema(example = 412)]
+    pub word_count: i32,
+    /// Minutes to read the body at about 200 words a minute, rounded up, at
+    /// least 1 (computed on write).
+    #[schema(example = 3)]
+    pub reading_time_minutes: i32,
     /// Search results (`q`) only: a short passage of the sapo, body or
     /// title around the best match, the matched words in `<mark>`.
     /// HTML-escaped: safe to insert into a page as it is.
@@ -99,6 +106,9 @@ pub struct ArticleView {
     pub body_html: String,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// Public corrections, oldest first (`updated_at` moves with each,
+    /// `published_at` does not).
+    pub corrections: Vec<CorrectionView>,
     /// With `jsonld=true`: a schema.org `NewsArticle` (headline, image,
     /// datePublished, dateModified, author, publisher) to put in the page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,6 +119,17 @@ pub struct ArticleView {
     /// does not cover it (a note always comes with a new version).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_notes: Option<Vec<super::review::ReviewNote>>,
+}
+
+/// A public correction note on an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CorrectionView {
+    /// The note, plain text.
+    #[schema(example = "Bản trước ghi nhầm ngày ban hành kế hoạch là 18/4; đúng là 19/4/2024.")]
+    pub text: String,
+    /// When it was appended (set by the server).
+    #[schema(example = "2024-04-21T03:10:00Z")]
+    pub at: DateTime<Utc>,
 }
 
 /// The relations of a set of articles, each loaded with one query.
@@ -230,6 +251,8 @@ impl Relations {
             comment_count: meta.comment_count,
             view_count: self.views.get(&meta.id.to_string()).copied().unwrap_or(0),
             version: meta.version,
+            word_count: meta.word_count,
+            reading_time_minutes: meta.reading_time_minutes,
             highlight: None,
         }
     }
@@ -265,6 +288,13 @@ pub fn summaries_with(
 
 /// Loads what one article needs and builds its view.
 pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError> {
+    let corrections = corrections::of(conn, &row.id)?
+        .into_iter()
+        .map(|c| CorrectionView {
+            text: c.text,
+            at: toasoan_persistence::time::from_db(c.created_at),
+        })
+        .collect();
     let article = Article::try_from(row)?;
     let relations = Relations::load(conn, std::slice::from_ref(&article.meta))?;
     let created_at = article.meta.created_at;
@@ -273,6 +303,7 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         body: article.body.blocks().to_vec(),
         body_html: article.body_html,
         created_at,
+        corrections,
         jsonld: None,
         review_notes: None,
     })

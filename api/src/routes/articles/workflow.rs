@@ -77,6 +77,7 @@ pub(crate) async fn transition(
     let unpublish_at = super::input::expiry(unpublish_at)?;
     let expected = expected_version(&req, None)?;
     let if_match = Precondition::of(&req);
+    let saver = super::revisions::saver(&state, &user);
     let article: ArticleView = state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, action)?;
@@ -110,7 +111,8 @@ pub(crate) async fn transition(
                 published_at,
                 unpublish_at: unpublish_at.filter(|_| action == Action::Publish),
                 ..ArticleChanges::next_version(current.version, now)
-            };
+            }
+            .saved_by(saver);
             if !articles::update(conn, &current.id, current.version, &changes)? {
                 return Err(lost_race(conn, &current.id, current.version));
             }

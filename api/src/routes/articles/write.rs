@@ -102,6 +102,7 @@ pub async fn update_article(
         ));
     }
     editors_only(&user, input.sets_featured())?;
+    let saver = super::revisions::saver(&state, &user);
     let article = state
         .write(move |conn| {
             let current = load_for(conn, &key, &user, Action::Edit)?;
@@ -110,7 +111,7 @@ pub async fn update_article(
                 return Err(ApiError::StaleVersion(expected));
             }
             check_if_match(conn, &if_match, &current)?;
-            let changes = input::changes(conn, input, &current)?;
+            let changes = input::changes(conn, input, &current)?.saved_by(saver);
             if !articles::update(conn, &current.id, expected, &changes)? {
                 return Err(lost_race(conn, &current.id, expected));
             }
