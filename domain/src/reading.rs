@@ -59,7 +59,7 @@ mod tests {
         assert_eq!(
             Reading::of(&body),
             Reading {
-                words: 9,
+                words: 10,
                 minutes: 1
             }
         );
