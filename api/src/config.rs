@@ -49,6 +49,8 @@ pub struct Config {
     pub comments: CommentConfig,
     /// Image uploads, processing and storage.
     pub media: MediaConfig,
+    /// Most "Nổi bật" (featured) slots (`TOASOAN_FEATURED_MAX`, default 20).
+    pub featured_max: usize,
 }
 
 /// How reader comments are taken (`TOASOAN_COMMENTS_*`, see README).
@@ -235,6 +237,13 @@ impl Config {
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             comments: CommentConfig::from_lookup(&get)?,
             media,
+            featured_max: usize::try_from(number(
+                &get,
+                "TOASOAN_FEATURED_MAX",
+                toasoan_domain::placement::DEFAULT_FEATURED_MAX as u64,
+                1..=100,
+            )?)
+            .unwrap_or(toasoan_domain::placement::DEFAULT_FEATURED_MAX),
         })
     }
 }

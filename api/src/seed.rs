@@ -370,7 +370,6 @@ fn seed_example(
         body_html,
         status: Status::Published,
         featured: true,
-        featured_rank: Some(1),
         published_at: Some(time::to_db(published.to_utc())),
         category_id: Some(category.to_owned()),
         cover_image_id: None,
@@ -379,8 +378,9 @@ fn seed_example(
         version: 1,
         created_at: now,
         updated_at: now,
-        authors: vec![author.to_owned()],
+        authors: vec![author.to_owned().into()],
         tags: tag_ids.to_vec(),
+        related: Vec::new(),
     };
     articles::insert(conn, &new)
 }
@@ -449,7 +449,6 @@ fn generated(
         body_html,
         status,
         featured: rng.random_bool(0.02),
-        featured_rank: None,
         published_at: published_at.map(time::to_db),
         category_id: Some(pick(rng, category_ids).clone()),
         cover_image_id: None,
@@ -460,6 +459,7 @@ fn generated(
         updated_at: now,
         authors: Vec::new(),
         tags: Vec::new(),
+        related: Vec::new(),
     };
     let byline: Vec<String> = if rng.random_bool(0.15) {
         let first = pick(rng, author_ids).clone();
@@ -477,7 +477,7 @@ fn generated(
         .collect();
     tags.sort();
     tags.dedup();
-    new.authors = byline;
+    new.authors = byline.into_iter().map(Into::into).collect();
     new.tags = tags;
     articles::insert(conn, &new)
 }

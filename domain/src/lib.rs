@@ -7,12 +7,14 @@
 pub mod article;
 pub mod author;
 pub mod block;
+pub mod byline;
 pub mod category;
 pub mod comment;
 pub mod error;
 pub mod image;
 pub mod image_file;
 pub mod number;
+pub mod placement;
 pub mod search;
 pub mod site;
 pub mod slug;

@@ -110,7 +110,6 @@ diesel::table! {
         body_html -> Text,
         status -> Text,
         featured -> Bool,
-        featured_rank -> Nullable<Integer>,
         published_at -> Nullable<Timestamp>,
         category_id -> Nullable<Text>,
         cover_image_id -> Nullable<Text>,
@@ -135,6 +134,7 @@ diesel::table! {
         article_id -> Text,
         author_id -> Text,
         position -> Integer,
+        role -> Text,
     }
 }
 
@@ -204,6 +204,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    featured_slots (position) {
+        position -> Integer,
+        article_id -> Text,
+        expires_at -> Nullable<Timestamp>,
+        set_by -> Nullable<Text>,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_related (article_id, related_id) {
+        article_id -> Text,
+        related_id -> Text,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
@@ -216,6 +234,7 @@ diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(article_slug_redirects -> articles (article_id));
 diesel::joinable!(article_view_totals -> articles (article_id));
 diesel::joinable!(article_view_hours -> articles (article_id));
+diesel::joinable!(featured_slots -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_view_totals,
@@ -234,4 +253,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     comments,
     rate_limit_hits,
+    featured_slots,
+    article_related,
 );

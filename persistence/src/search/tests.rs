@@ -104,7 +104,6 @@ fn article_with(
         body_html: String::new(),
         status: Status::parse(status).unwrap(),
         featured: false,
-        featured_rank: None,
         published_at: (status == "published").then(|| now - Duration::days(age_days)),
         category_id: None,
         cover_image_id: None,
@@ -113,8 +112,9 @@ fn article_with(
         version: 1,
         created_at: now - Duration::days(age_days),
         updated_at: now,
-        authors: authors.to_vec(),
+        authors: authors.iter().cloned().map(Into::into).collect(),
         tags: tags.to_vec(),
+        related: Vec::new(),
     };
     article_q::insert(conn, &row).unwrap();
     id

@@ -4,9 +4,11 @@
 //! respond (`view`); `access` says who may write which article.
 
 pub mod access;
+pub mod featured;
 pub mod filters;
 pub mod input;
 pub mod jsonld;
+pub mod related;
 pub mod search;
 pub mod shape;
 pub mod view;
@@ -14,6 +16,8 @@ pub mod workflow;
 pub mod write;
 
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
+use featured::*;
+use related::*;
 use workflow::*;
 use write::*;
 
@@ -48,6 +52,9 @@ crate::endpoints![
     unpublish_article,
     submit_article,
     archive_article,
+    list_related_articles,
+    list_featured,
+    replace_featured,
 ];
 
 pub(crate) fn not_found() -> ApiError {
@@ -306,7 +313,14 @@ pub async fn get_article(
             if renamed {
                 return Ok((Err(row.slug), public));
             }
+            // The related picks are for those who edit it.
+            let editing = viewer.as_ref().is_some_and(|u| {
+                u.role.at_least(Role::Editor) || row.created_by.as_deref() == Some(u.id.as_str())
+            });
             let mut article = view::full(conn, row)?;
+            if !editing {
+                article = view::for_readers(article);
+            }
             if with_jsonld {
                 let site = Site::try_from(site::get(conn)?)?;
                 let absolute = |path: &str| format!("{}{path}", base);

@@ -18,7 +18,6 @@ pub const FIELDS: &[&str] = &[
     "sapo",
     "status",
     "featured",
-    "featured_rank",
     "published_at",
     "published_at_local",
     "updated_at",
@@ -33,6 +32,7 @@ pub const FIELDS: &[&str] = &[
     "body",
     "body_html",
     "created_at",
+    "related_ids",
     "jsonld",
 ];
 
