@@ -371,6 +371,7 @@ fn seed_example(
         status: Status::Published,
         featured: true,
         published_at: Some(time::to_db(published.to_utc())),
+        unpublish_at: None,
         category_id: Some(category.to_owned()),
         cover_image_id: None,
         created_by: creator.map(str::to_owned),
@@ -450,6 +451,7 @@ fn generated(
         status,
         featured: rng.random_bool(0.02),
         published_at: published_at.map(time::to_db),
+        unpublish_at: None,
         category_id: Some(pick(rng, category_ids).clone()),
         cover_image_id: None,
         created_by: creator.map(str::to_owned),
@@ -479,5 +481,8 @@ fn generated(
     tags.dedup();
     new.authors = byline.into_iter().map(Into::into).collect();
     new.tags = tags;
-    articles::insert(conn, &new)
+    articles::insert(conn, &new)?;
+    // A scheduled one becomes an event when its time comes.
+    let row = toasoan_persistence::models::article::ArticleRow::from(new);
+    toasoan_persistence::queries::due_work::schedule(conn, &row.id, Some(&row), now)
 }

@@ -11,6 +11,7 @@ pub mod byline;
 pub mod category;
 pub mod comment;
 pub mod error;
+pub mod event;
 pub mod image;
 pub mod image_file;
 pub mod number;

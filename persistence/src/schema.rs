@@ -111,6 +111,7 @@ diesel::table! {
         status -> Text,
         featured -> Bool,
         published_at -> Nullable<Timestamp>,
+        unpublish_at -> Nullable<Timestamp>,
         category_id -> Nullable<Text>,
         cover_image_id -> Nullable<Text>,
         created_by -> Nullable<Text>,
@@ -205,6 +206,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_review_notes (id) {
+        id -> Text,
+        article_id -> Text,
+        note -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        #[sql_name = "type"]
+        event_type -> Text,
+        article_id -> Text,
+        article_slug -> Text,
+        actor_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        data -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    due_work (article_id, kind) {
+        article_id -> Text,
+        kind -> Text,
+        due_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     featured_slots (position) {
         position -> Integer,
         article_id -> Text,
@@ -234,6 +266,9 @@ diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(article_slug_redirects -> articles (article_id));
 diesel::joinable!(article_view_totals -> articles (article_id));
 diesel::joinable!(article_view_hours -> articles (article_id));
+diesel::joinable!(article_review_notes -> articles (article_id));
+diesel::joinable!(article_review_notes -> users (created_by));
+diesel::joinable!(due_work -> articles (article_id));
 diesel::joinable!(featured_slots -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -253,6 +288,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     comments,
     rate_limit_hits,
+    article_review_notes,
+    events,
+    due_work,
     featured_slots,
     article_related,
 );

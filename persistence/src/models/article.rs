@@ -22,6 +22,7 @@ pub struct ArticleRow {
     pub status: Status,
     pub featured: bool,
     pub published_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
     pub cover_image_id: Option<String>,
     pub created_by: Option<String>,
@@ -35,7 +36,12 @@ impl ArticleRow {
     /// True when readers may see it at `now`: the domain's one definition
     /// (`toasoan_domain::article::visible_to_readers`), applied to a row.
     pub fn is_public(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
-        visible_to_readers(self.status, self.published_at.map(super::at), now)
+        visible_to_readers(
+            self.status,
+            self.published_at.map(super::at),
+            self.unpublish_at.map(super::at),
+            now,
+        )
     }
 }
 
@@ -53,6 +59,7 @@ pub struct NewArticle {
     pub status: Status,
     pub featured: bool,
     pub published_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
     pub cover_image_id: Option<String>,
     pub created_by: Option<String>,
@@ -86,6 +93,7 @@ impl NewArticle {
             status: Status::Draft,
             featured: false,
             published_at: None,
+            unpublish_at: None,
             category_id: None,
             cover_image_id: None,
             created_by: Some(created_by.to_owned()),
@@ -112,6 +120,7 @@ pub struct ArticleSummaryRow {
     pub status: Status,
     pub featured: bool,
     pub published_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
     pub cover_image_id: Option<String>,
     pub created_by: Option<String>,
@@ -135,6 +144,7 @@ pub struct ArticleChanges {
     pub status: Option<Status>,
     pub featured: Option<bool>,
     pub published_at: Option<Option<NaiveDateTime>>,
+    pub unpublish_at: Option<Option<NaiveDateTime>>,
     pub category_id: Option<Option<String>>,
     pub cover_image_id: Option<Option<String>>,
     pub version: Option<i32>,
@@ -182,6 +192,7 @@ impl From<NewArticle> for ArticleRow {
             status: new.status,
             featured: new.featured,
             published_at: new.published_at,
+            unpublish_at: new.unpublish_at,
             category_id: new.category_id,
             cover_image_id: new.cover_image_id,
             created_by: new.created_by,
@@ -218,6 +229,7 @@ impl TryFrom<ArticleSummaryRow> for toasoan_domain::article::ArticleMeta {
             status: row.status,
             featured: row.featured,
             published_at: row.published_at.map(at),
+            unpublish_at: row.unpublish_at.map(at),
             category_id: opt_id(row.category_id.as_deref())?,
             cover_image_id: opt_id(row.cover_image_id.as_deref())?,
             created_by: opt_id(row.created_by.as_deref())?,
@@ -242,6 +254,7 @@ impl TryFrom<ArticleRow> for toasoan_domain::article::Article {
             status: row.status,
             featured: row.featured,
             published_at: row.published_at,
+            unpublish_at: row.unpublish_at,
             category_id: row.category_id,
             cover_image_id: row.cover_image_id,
             created_by: row.created_by,

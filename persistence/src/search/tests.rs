@@ -105,6 +105,7 @@ fn article_with(
         status: Status::parse(status).unwrap(),
         featured: false,
         published_at: (status == "published").then(|| now - Duration::days(age_days)),
+        unpublish_at: None,
         category_id: None,
         cover_image_id: None,
         created_by: None,

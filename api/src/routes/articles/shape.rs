@@ -20,6 +20,7 @@ pub const FIELDS: &[&str] = &[
     "featured",
     "published_at",
     "published_at_local",
+    "unpublish_at",
     "updated_at",
     "category",
     "authors",
