@@ -53,7 +53,7 @@ async fn the_example_page_reads_back_field_by_field() {
     );
     assert_eq!(
         article["authors"],
-        json!([{"id": author["id"], "slug": "le-thi-nhu-thuy", "name": "Lê Thị Như Thủy"}])
+        json!([{"id": author["id"], "slug": "le-thi-nhu-thuy", "name": "Lê Thị Như Thủy", "role": "writer"}])
     );
     assert_eq!(article["body"][0], json!({"type": "paragraph", "text": P1}));
     assert_eq!(
@@ -576,8 +576,8 @@ async fn a_full_byline_and_thirty_tags_given_by_id_or_slug_are_stored_in_order()
     assert_eq!(
         updated["authors"],
         json!([
-            {"id": authors[2]["id"], "slug": "tac-gia-03", "name": "Tác giả 03"},
-            {"id": authors[0]["id"], "slug": "tac-gia-01", "name": "Tác giả 01"}
+            {"id": authors[2]["id"], "slug": "tac-gia-03", "name": "Tác giả 03", "role": "writer"},
+            {"id": authors[0]["id"], "slug": "tac-gia-01", "name": "Tác giả 01", "role": "writer"}
         ])
     );
     assert_eq!(updated["tags"], json!([]));

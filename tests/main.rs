@@ -17,6 +17,7 @@ mod images;
 mod openapi;
 mod pagination;
 mod permissions;
+mod placement;
 mod readership;
 mod revisions;
 mod search;

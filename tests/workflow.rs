@@ -164,6 +164,21 @@ async fn expired_scheduled_and_archived_articles_are_absent_from_every_public_en
     editor
         .publish(&scheduled.id, Some(&rfc3339(Utc::now() + Span::days(1))))
         .await;
+    // "Nổi bật" slots, set while they were public; and an article (with no
+    // category, tag or author, so the counts stay) whose related picks
+    // name all four.
+    let res = editor
+        .request(Method::PUT, "/api/v1/featured")
+        .json(&json!({"article_ids": [control.id, expired.id, archived.id]}))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(res.status(), StatusCode::OK);
+    let source = editor
+        .draft(json!({"title": "Bài có liên quan",
+                      "related_ids": [expired.id, scheduled.id, archived.id, control.id]}))
+        .await;
+    editor.publish(&id_of(&source), Some(&rfc3339(at))).await;
     editor
         .post_expect(
             &format!("/api/v1/articles/{}/archive", archived.id),
@@ -276,6 +291,11 @@ async fn expired_scheduled_and_archived_articles_are_absent_from_every_public_en
         (
             "author count",
             Probe::Counts("/api/v1/authors/phan-van-tin".into(), "/article_count"),
+        ),
+        ("featured", Probe::Lists("/api/v1/featured".into())),
+        (
+            "related",
+            Probe::Lists("/api/v1/articles/bai-co-lien-quan/related?limit=20".into()),
         ),
     ];
     let hidden = [

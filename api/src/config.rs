@@ -55,6 +55,8 @@ pub struct Config {
     /// Newest revisions a never-published article keeps besides its first
     /// (`TOASOAN_DRAFT_REVISIONS_KEPT`, default 50).
     pub draft_revisions_kept: u32,
+    /// Most "Nổi bật" (featured) slots (`TOASOAN_FEATURED_MAX`, default 20).
+    pub featured_max: usize,
 }
 
 /// How reader comments are taken (`TOASOAN_COMMENTS_*`, see README).
@@ -254,6 +256,13 @@ impl Config {
                 1..=100_000,
             )?)
             .unwrap_or(toasoan_domain::revision::DEFAULT_DRAFTS_KEPT),
+            featured_max: usize::try_from(number(
+                &get,
+                "TOASOAN_FEATURED_MAX",
+                toasoan_domain::placement::DEFAULT_FEATURED_MAX as u64,
+                1..=100,
+            )?)
+            .unwrap_or(toasoan_domain::placement::DEFAULT_FEATURED_MAX),
         })
     }
 }

@@ -79,7 +79,7 @@ pub fn entries(
     let mut covers = HashMap::new();
     if relations {
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        for (article_id, author) in articles::authors_of(conn, &ids)? {
+        for (article_id, author, _role) in articles::authors_of(conn, &ids)? {
             bylines.entry(article_id).or_default().push(author.name);
         }
         let cover_ids: Vec<String> = rows

@@ -370,7 +370,6 @@ fn seed_example(
         body_html,
         status: Status::Published,
         featured: true,
-        featured_rank: Some(1),
         published_at: Some(time::to_db(published.to_utc())),
         unpublish_at: None,
         category_id: Some(category.to_owned()),
@@ -383,8 +382,9 @@ fn seed_example(
         // `insert` measures the body.
         word_count: 0,
         reading_time_minutes: 0,
-        authors: vec![author.to_owned()],
+        authors: vec![author.to_owned().into()],
         tags: tag_ids.to_vec(),
+        related: Vec::new(),
     };
     articles::insert(conn, &new)
 }
@@ -453,7 +453,6 @@ fn generated(
         body_html,
         status,
         featured: rng.random_bool(0.02),
-        featured_rank: None,
         published_at: published_at.map(time::to_db),
         unpublish_at: None,
         category_id: Some(pick(rng, category_ids).clone()),
@@ -468,6 +467,7 @@ fn generated(
         reading_time_minutes: 0,
         authors: Vec::new(),
         tags: Vec::new(),
+        related: Vec::new(),
     };
     let byline: Vec<String> = if rng.random_bool(0.15) {
         let first = pick(rng, author_ids).clone();
@@ -485,7 +485,7 @@ fn generated(
         .collect();
     tags.sort();
     tags.dedup();
-    new.authors = byline;
+    new.authors = byline.into_iter().map(Into::into).collect();
     new.tags = tags;
     articles::insert(conn, &new)?;
     // A scheduled one becomes an event when its time comes.

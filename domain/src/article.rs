@@ -31,10 +31,9 @@ pub struct ArticleMeta {
     pub sapo: Option<String>,
     /// Workflow status as stored.
     pub status: Status,
-    /// Shown among featured articles.
+    /// Flagged as featured (the `featured=true` list filter); the ordered
+    /// "Nổi bật" list is the featured slots, set apart from this flag.
     pub featured: bool,
-    /// Order among featured articles.
-    pub featured_rank: Option<i32>,
     /// Publication instant; in the future for a scheduled article.
     pub published_at: Option<DateTime<Utc>>,
     /// Expiry: from this instant on readers no longer see it.

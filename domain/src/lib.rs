@@ -7,6 +7,7 @@
 pub mod article;
 pub mod author;
 pub mod block;
+pub mod byline;
 pub mod category;
 pub mod comment;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod event;
 pub mod image;
 pub mod image_file;
 pub mod number;
+pub mod placement;
 pub mod reading;
 pub mod revision;
 pub mod search;

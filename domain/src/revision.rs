@@ -42,9 +42,6 @@ pub struct Snapshot {
     /// Shown among featured articles.
     #[serde(default)]
     pub featured: bool,
-    /// Order among featured articles.
-    #[serde(default)]
-    pub featured_rank: Option<i32>,
     /// Publication instant.
     #[serde(default)]
     pub published_at: Option<DateTime<Utc>>,
@@ -60,6 +57,12 @@ pub struct Snapshot {
     /// Tag ids.
     #[serde(default)]
     pub tag_ids: Vec<String>,
+    /// Related-article picks, in order.
+    #[serde(default)]
+    pub related_ids: Vec<String>,
+    /// When readers stop seeing it (workflow: shown, not restored).
+    #[serde(default)]
+    pub unpublish_at: Option<DateTime<Utc>>,
     /// Comment mode (`open`, `closed`, `hidden`).
     #[serde(default)]
     pub comment_mode: Option<String>,
@@ -80,6 +83,9 @@ pub struct Snapshot {
 pub struct BylineEntry {
     /// Author id.
     pub author_id: String,
+    /// What they did (older snapshots: a writer).
+    #[serde(default)]
+    pub role: crate::byline::BylineRole,
 }
 
 /// One correction in a snapshot.

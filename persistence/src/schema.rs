@@ -110,7 +110,6 @@ diesel::table! {
         body_html -> Text,
         status -> Text,
         featured -> Bool,
-        featured_rank -> Nullable<Integer>,
         published_at -> Nullable<Timestamp>,
         unpublish_at -> Nullable<Timestamp>,
         category_id -> Nullable<Text>,
@@ -138,6 +137,7 @@ diesel::table! {
         article_id -> Text,
         author_id -> Text,
         position -> Integer,
+        role -> Text,
     }
 }
 
@@ -238,6 +238,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    featured_slots (position) {
+        position -> Integer,
+        article_id -> Text,
+        expires_at -> Nullable<Timestamp>,
+        set_by -> Nullable<Text>,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    article_related (article_id, related_id) {
+        article_id -> Text,
+        related_id -> Text,
+        position -> Integer,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
@@ -253,6 +271,7 @@ diesel::joinable!(article_view_hours -> articles (article_id));
 diesel::joinable!(article_review_notes -> articles (article_id));
 diesel::joinable!(article_review_notes -> users (created_by));
 diesel::joinable!(due_work -> articles (article_id));
+diesel::joinable!(featured_slots -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_view_totals,
@@ -274,6 +293,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_review_notes,
     events,
     due_work,
+    featured_slots,
+    article_related,
 );
 
 diesel::table! {

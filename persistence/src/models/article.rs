@@ -5,6 +5,7 @@ use crate::schema::articles;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use toasoan_domain::article::{Status, visible_to_readers};
+use toasoan_domain::byline::BylineRole;
 use toasoan_domain::slug::Slug;
 
 /// An article as stored, body included.
@@ -20,7 +21,6 @@ pub struct ArticleRow {
     #[diesel(deserialize_as = Stored<Status>)]
     pub status: Status,
     pub featured: bool,
-    pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
     pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
@@ -60,7 +60,6 @@ pub struct NewArticle {
     #[diesel(serialize_as = Stored<Status>)]
     pub status: Status,
     pub featured: bool,
-    pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
     pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
@@ -74,12 +73,15 @@ pub struct NewArticle {
     pub word_count: i32,
     /// Minutes to read the body: `insert` computes it from `body`.
     pub reading_time_minutes: i32,
-    /// Byline: author ids, in order.
+    /// Byline: authors and their roles, in order.
     #[diesel(skip_insertion)]
-    pub authors: Vec<String>,
+    pub authors: Vec<BylineEntry>,
     /// Tag ids.
     #[diesel(skip_insertion)]
     pub tags: Vec<String>,
+    /// Related-article picks: article ids, in order.
+    #[diesel(skip_insertion)]
+    pub related: Vec<String>,
 }
 
 impl NewArticle {
@@ -96,7 +98,6 @@ impl NewArticle {
             body_html: String::new(),
             status: Status::Draft,
             featured: false,
-            featured_rank: None,
             published_at: None,
             unpublish_at: None,
             category_id: None,
@@ -110,6 +111,7 @@ impl NewArticle {
             reading_time_minutes: 1,
             authors: Vec::new(),
             tags: Vec::new(),
+            related: Vec::new(),
         }
     }
 }
@@ -125,7 +127,6 @@ pub struct ArticleSummaryRow {
     #[diesel(deserialize_as = Stored<Status>)]
     pub status: Status,
     pub featured: bool,
-    pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
     pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
@@ -152,7 +153,6 @@ pub struct ArticleChanges {
     #[diesel(serialize_as = Stored<Status>)]
     pub status: Option<Status>,
     pub featured: Option<bool>,
-    pub featured_rank: Option<Option<i32>>,
     pub published_at: Option<Option<NaiveDateTime>>,
     pub unpublish_at: Option<Option<NaiveDateTime>>,
     pub category_id: Option<Option<String>>,
@@ -166,12 +166,34 @@ pub struct ArticleChanges {
     /// Who saves, for the revision the write records.
     #[diesel(skip_update)]
     pub saved_by: super::revision::Saver,
-    /// New byline: author ids, in order.
+    /// New byline: authors and their roles, in order.
     #[diesel(skip_update)]
-    pub authors: Option<Vec<String>>,
+    pub authors: Option<Vec<BylineEntry>>,
     /// New tag ids.
     #[diesel(skip_update)]
     pub tags: Option<Vec<String>>,
+    /// New related-article picks: article ids, in order.
+    #[diesel(skip_update)]
+    pub related: Option<Vec<String>>,
+}
+
+/// One byline entry as stored: an author and what they did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BylineEntry {
+    /// The author's id.
+    pub author_id: String,
+    /// Their role (writer when not said).
+    pub role: BylineRole,
+}
+
+impl From<String> for BylineEntry {
+    /// A plain author id: a writer.
+    fn from(author_id: String) -> Self {
+        Self {
+            author_id,
+            role: BylineRole::Writer,
+        }
+    }
 }
 
 impl From<NewArticle> for ArticleRow {
@@ -189,7 +211,6 @@ impl From<NewArticle> for ArticleRow {
             body_html: new.body_html,
             status: new.status,
             featured: new.featured,
-            featured_rank: new.featured_rank,
             published_at: new.published_at,
             unpublish_at: new.unpublish_at,
             category_id: new.category_id,
@@ -237,7 +258,6 @@ impl TryFrom<ArticleSummaryRow> for toasoan_domain::article::ArticleMeta {
             sapo: row.sapo,
             status: row.status,
             featured: row.featured,
-            featured_rank: row.featured_rank,
             published_at: row.published_at.map(at),
             unpublish_at: row.unpublish_at.map(at),
             category_id: opt_id(row.category_id.as_deref())?,
@@ -265,7 +285,6 @@ impl TryFrom<ArticleRow> for toasoan_domain::article::Article {
             sapo: row.sapo,
             status: row.status,
             featured: row.featured,
-            featured_rank: row.featured_rank,
             published_at: row.published_at,
             unpublish_at: row.unpublish_at,
             category_id: row.category_id,

@@ -10,6 +10,7 @@ use diesel::expression::AsExpression;
 use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::Text;
 use toasoan_domain::article::Status;
+use toasoan_domain::byline::BylineRole;
 use toasoan_domain::comment::{CommentMode, CommentStatus};
 use toasoan_domain::user::Role;
 
@@ -61,6 +62,15 @@ impl StoredText for Role {
     }
     fn read(raw: &str) -> Result<Self, String> {
         Role::parse(raw).map_err(|_| format!("stored role {raw:?} is unknown"))
+    }
+}
+
+impl StoredText for BylineRole {
+    fn text(self) -> &'static str {
+        self.as_str()
+    }
+    fn read(raw: &str) -> Result<Self, String> {
+        BylineRole::parse(raw).map_err(|_| format!("stored byline role {raw:?} is unknown"))
     }
 }
 

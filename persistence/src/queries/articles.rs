@@ -3,7 +3,9 @@
 
 use super::revisions;
 use super::{Key, key, optional, suffixed};
-use crate::models::article::{ArticleChanges, ArticleRow, ArticleSummaryRow, NewArticle, measure};
+use crate::models::article::{
+    ArticleChanges, ArticleRow, ArticleSummaryRow, BylineEntry, NewArticle, measure,
+};
 use crate::models::author::AuthorRow;
 use crate::models::revision::Saver;
 use crate::models::stored::Stored;
@@ -15,6 +17,7 @@ use crate::{DbConn, DbError, search};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use toasoan_domain::article::Status;
+use toasoan_domain::byline::BylineRole;
 
 /// Which articles a list shows.
 #[derive(Debug, Clone)]
@@ -318,6 +321,7 @@ pub fn insert(conn: &mut DbConn, new: &NewArticle) -> Result<(), DbError> {
         .execute(conn)?;
     replace_authors(conn, &new.id, &new.authors)?;
     replace_tags(conn, &new.id, &new.tags)?;
+    super::related::replace_picks(conn, &new.id, &new.related)?;
     search::index_article(conn, &new.id)?;
     let saver = Saver {
         user_id: new.created_by.clone(),
@@ -370,6 +374,9 @@ pub fn update(
     }
     if let Some(ids) = &changes.tags {
         replace_tags(conn, id, ids)?;
+    }
+    if let Some(ids) = &changes.related {
+        super::related::replace_picks(conn, id, ids)?;
     }
     let text_changed = changes.title.is_some()
         || changes.sapo.is_some()
@@ -449,25 +456,26 @@ pub fn forget_old_slug(conn: &mut DbConn, slug: &str) -> Result<(), DbError> {
 pub fn set_authors(
     conn: &mut DbConn,
     article_id: &str,
-    author_ids: &[String],
+    byline: &[BylineEntry],
 ) -> Result<(), DbError> {
-    replace_authors(conn, article_id, author_ids)?;
+    replace_authors(conn, article_id, byline)?;
     search::index_article(conn, article_id)
 }
 
 fn replace_authors(
     conn: &mut DbConn,
     article_id: &str,
-    author_ids: &[String],
+    byline: &[BylineEntry],
 ) -> Result<(), DbError> {
     diesel::delete(article_authors::table.filter(article_authors::article_id.eq(article_id)))
         .execute(conn)?;
-    for (position, author_id) in author_ids.iter().enumerate() {
+    for (position, entry) in byline.iter().enumerate() {
         diesel::insert_into(article_authors::table)
             .values((
                 article_authors::article_id.eq(article_id),
-                article_authors::author_id.eq(author_id),
+                article_authors::author_id.eq(&entry.author_id),
                 article_authors::position.eq(i32::try_from(position).unwrap_or(i32::MAX)),
+                article_authors::role.eq(Stored(entry.role)),
             ))
             .execute(conn)?;
     }
@@ -533,20 +541,29 @@ pub fn summaries_by_ids(
         .load(conn)?)
 }
 
-/// The bylines of many articles in one query, in byline order.
+/// The bylines of many articles in one query, in byline order: article
+/// id, author, and the author's role in that byline.
 pub fn authors_of(
     conn: &mut DbConn,
     article_ids: &[String],
-) -> Result<Vec<(String, AuthorRow)>, DbError> {
+) -> Result<Vec<(String, AuthorRow, BylineRole)>, DbError> {
     if article_ids.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(article_authors::table
+    let rows: Vec<(String, AuthorRow, Stored<BylineRole>)> = article_authors::table
         .inner_join(authors::table)
         .filter(article_authors::article_id.eq_any(article_ids))
         .order((article_authors::article_id, article_authors::position))
-        .select((article_authors::article_id, AuthorRow::as_select()))
-        .load(conn)?)
+        .select((
+            article_authors::article_id,
+            AuthorRow::as_select(),
+            article_authors::role,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(article, author, role)| (article, author, role.0))
+        .collect())
 }
 
 /// The tags of many articles in one query, in Vietnamese alphabetical order.
@@ -563,6 +580,49 @@ pub fn tags_of(
         .order((article_tags::article_id, tags::sort_key))
         .select((article_tags::article_id, TagRow::as_select()))
         .load(conn)?)
+}
+
+/// An article a request names by id or slug, and whether readers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// Its id.
+    pub id: String,
+    /// Its current slug.
+    pub slug: String,
+    /// True when readers see it at the instant asked about
+    /// (`visible_to_readers`, in SQL).
+    pub public: bool,
+}
+
+/// Many articles by ids or current slugs in one query, whatever their
+/// number: one entry per key, in order, `None` where a key names no
+/// article.
+pub fn find_many(
+    conn: &mut DbConn,
+    keys: &[String],
+    now: NaiveDateTime,
+) -> Result<Vec<Option<Named>>, DbError> {
+    let (ids, slugs) = super::split_keys(keys);
+    if ids.is_empty() && slugs.is_empty() {
+        return Ok(vec![None; keys.len()]);
+    }
+    let rows: Vec<(String, String, Option<bool>)> = articles::table
+        .filter(articles::id.eq_any(ids).or(articles::slug.eq_any(slugs)))
+        .select((
+            articles::id,
+            articles::slug,
+            visible_to_readers(now).nullable(),
+        ))
+        .load(conn)?;
+    let rows: Vec<Named> = rows
+        .into_iter()
+        .map(|(id, slug, public)| Named {
+            id,
+            slug,
+            public: public.unwrap_or(false),
+        })
+        .collect();
+    Ok(super::per_key(keys, &rows, |r| (&r.id, &r.slug)))
 }
 
 #[cfg(test)]

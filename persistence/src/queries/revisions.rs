@@ -12,6 +12,7 @@ use crate::time::from_db;
 use crate::{DbConn, DbError};
 use diesel::prelude::*;
 use toasoan_domain::article::Status;
+use toasoan_domain::byline::BylineRole;
 use toasoan_domain::revision::{BylineEntry, CorrectionEntry, Snapshot, prunable};
 
 /// The article's content and metadata as stored now.
@@ -20,11 +21,12 @@ pub fn snapshot(conn: &mut DbConn, article_id: &str) -> Result<(ArticleRow, Snap
         .find(article_id)
         .select((ArticleRow::as_select(), articles::comment_mode))
         .first(conn)?;
-    let authors: Vec<String> = article_authors::table
+    let authors: Vec<(String, Stored<BylineRole>)> = article_authors::table
         .filter(article_authors::article_id.eq(article_id))
         .order(article_authors::position)
-        .select(article_authors::author_id)
+        .select((article_authors::author_id, article_authors::role))
         .load(conn)?;
+    let related_ids = super::related::picks_of(conn, article_id)?;
     let tag_ids: Vec<String> = article_tags::table
         .filter(article_tags::article_id.eq(article_id))
         .order(article_tags::tag_id)
@@ -45,15 +47,16 @@ pub fn snapshot(conn: &mut DbConn, article_id: &str) -> Result<(ArticleRow, Snap
         body_html: row.body_html.clone(),
         status: row.status.as_str().to_owned(),
         featured: row.featured,
-        featured_rank: row.featured_rank,
         published_at: row.published_at.map(from_db),
         category_id: row.category_id.clone(),
         cover_image_id: row.cover_image_id.clone(),
         authors: authors
             .into_iter()
-            .map(|author_id| BylineEntry { author_id })
+            .map(|(author_id, Stored(role))| BylineEntry { author_id, role })
             .collect(),
         tag_ids,
+        related_ids,
+        unpublish_at: row.unpublish_at.map(from_db),
         comment_mode: Some(comment_mode),
         word_count: row.word_count,
         reading_time_minutes: row.reading_time_minutes,

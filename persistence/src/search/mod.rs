@@ -61,8 +61,8 @@ struct HitRow {
     sort_at: NaiveDateTime,
 }
 
-const SUMMARY_COLUMNS: &str = "id, slug, title, sapo, status, featured, featured_rank, \
-    published_at, category_id, cover_image_id, created_by, comment_count, version, \
+const SUMMARY_COLUMNS: &str = "id, slug, title, sapo, status, featured, published_at, \
+    category_id, cover_image_id, created_by, comment_count, version, \
     created_at, updated_at, unpublish_at, word_count, reading_time_minutes";
 
 /// Most matches ranked per search: the newest `MAX_RANKED` articles that

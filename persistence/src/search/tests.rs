@@ -104,7 +104,6 @@ fn article_with(
         body_html: String::new(),
         status: Status::parse(status).unwrap(),
         featured: false,
-        featured_rank: None,
         published_at: (status == "published").then(|| now - Duration::days(age_days)),
         unpublish_at: None,
         category_id: None,
@@ -117,8 +116,9 @@ fn article_with(
         // `insert` measures the body.
         word_count: 0,
         reading_time_minutes: 0,
-        authors: authors.to_vec(),
+        authors: authors.iter().cloned().map(Into::into).collect(),
         tags: tags.to_vec(),
+        related: Vec::new(),
     };
     article_q::insert(conn, &row).unwrap();
     id

@@ -12,9 +12,11 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use toasoan_domain::article::{self, MAX_AUTHORS, MAX_TAGS};
 use toasoan_domain::block::{Block, Body, ImageSource};
+use toasoan_domain::byline::BylineRole;
+use toasoan_domain::placement::MAX_RELATED_PICKS;
 use toasoan_domain::slug::Slug;
 use toasoan_domain::{FieldError, ValidationErrors};
-use toasoan_persistence::models::article::{ArticleChanges, ArticleRow, NewArticle};
+use toasoan_persistence::models::article::{ArticleChanges, ArticleRow, BylineEntry, NewArticle};
 use toasoan_persistence::models::image::ImageRow;
 use toasoan_persistence::queries::{articles, authors, categories, images, tags};
 use toasoan_persistence::{DbConn, time};
@@ -46,26 +48,79 @@ pub struct CreateArticle {
     /// Category id or slug.
     #[schema(example = "theo-guong-bac")]
     pub category_id: Option<String>,
-    /// Byline: author ids or slugs, in order. Defaults to the caller's own author profile.
-    #[schema(example = json!(["le-thi-nhu-thuy"]))]
-    pub author_ids: Option<Vec<String>>,
+    /// Byline, in order: author ids or slugs (writers), or
+    /// `{"author", "role"}` objects, mixed as needed. Defaults to the
+    /// caller's own author profile.
+    #[schema(example = json!(["le-thi-nhu-thuy", {"author": "nguyen-thanh", "role": "photographer"}]))]
+    pub author_ids: Option<Vec<BylineInput>>,
     /// Tag ids or slugs.
     #[serde(default)]
     pub tag_ids: Vec<String>,
     /// Cover image id.
     pub cover_image_id: Option<String>,
-    /// Featured (editors only).
+    /// Featured flag (editors only); the ordered "Nổi bật" list is set
+    /// with `PUT /api/v1/featured`.
     #[serde(default)]
     pub featured: bool,
-    /// Order among featured articles (editors only).
-    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
-    pub featured_rank: Option<i32>,
+    /// Related-article picks (editors only): article ids or slugs, in
+    /// order, at most 10, never the article itself.
+    #[serde(default)]
+    #[schema(example = json!(["0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a"]))]
+    pub related_ids: Vec<String>,
 }
 
 impl CreateArticle {
     /// True when it sets what only editors may set.
     pub fn sets_featured(&self) -> bool {
-        self.featured || self.featured_rank.is_some()
+        self.featured
+    }
+
+    /// True when it sets related picks (editors only).
+    pub fn sets_related(&self) -> bool {
+        !self.related_ids.is_empty()
+    }
+}
+
+/// One byline entry in a request: an author id or slug (a writer), or the
+/// author with their role.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum BylineInput {
+    /// An author id or slug: a writer.
+    #[schema(example = "le-thi-nhu-thuy")]
+    Author(String),
+    /// An author and what they did.
+    WithRole(BylineWithRole),
+}
+
+/// An author and their role in a byline.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BylineWithRole {
+    /// Author id or slug.
+    #[schema(example = "nguyen-thanh")]
+    pub author: String,
+    /// `writer` (when absent), `photographer`, `editor` or `translator`;
+    /// anything else is `invalid_role`.
+    #[schema(value_type = Option<BylineRole>, example = "photographer")]
+    pub role: Option<String>,
+}
+
+impl BylineInput {
+    fn key(&self) -> &str {
+        match self {
+            BylineInput::Author(key) => key,
+            BylineInput::WithRole(entry) => &entry.author,
+        }
+    }
+
+    fn role(&self) -> Result<BylineRole, FieldError> {
+        match self {
+            BylineInput::WithRole(BylineWithRole {
+                role: Some(role), ..
+            }) => BylineRole::parse(role),
+            _ => Ok(BylineRole::Writer),
+        }
     }
 }
 
@@ -90,20 +145,20 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub category_id: Option<Option<String>>,
-    /// New byline.
-    pub author_ids: Option<Vec<String>>,
+    /// New byline, as in a new article: ids or slugs (writers) or
+    /// `{"author", "role"}` objects.
+    pub author_ids: Option<Vec<BylineInput>>,
     /// New tags.
     pub tag_ids: Option<Vec<String>>,
     /// New cover image id, or null.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub cover_image_id: Option<Option<String>>,
-    /// Featured (editors only).
+    /// Featured flag (editors only).
     pub featured: Option<bool>,
-    /// Order among featured articles, or null (editors only).
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i32>)]
-    pub featured_rank: Option<Option<i32>>,
+    /// New related-article picks (editors only), in order; `[]` removes
+    /// them all.
+    pub related_ids: Option<Vec<String>>,
     /// New expiry, or null for none: from this instant on readers no
     /// longer see the article. Must come after `published_at` when the
     /// article is published; years 1900 to 9999.
@@ -119,7 +174,12 @@ pub struct UpdateArticle {
 impl UpdateArticle {
     /// True when it changes what only editors may set.
     pub fn sets_featured(&self) -> bool {
-        self.featured.is_some() || self.featured_rank.is_some()
+        self.featured.is_some()
+    }
+
+    /// True when it changes the related picks (editors only).
+    pub fn sets_related(&self) -> bool {
+        self.related_ids.is_some()
     }
 }
 
@@ -141,10 +201,11 @@ pub fn new_article(
     let byline = match &input.author_ids {
         Some(keys) => byline(conn, keys, &mut errors)?,
         None => authors::for_user(conn, &user.id)?
-            .map(|a| vec![a.id])
+            .map(|a| vec![a.id.into()])
             .unwrap_or_default(),
     };
     let tag_ids = tag_ids(conn, &input.tag_ids, &mut errors)?;
+    let related = related(conn, &input.related_ids, None, &mut errors)?;
     let cover = input
         .cover_image_id
         .as_deref()
@@ -162,11 +223,11 @@ pub fn new_article(
         body,
         body_html,
         featured: input.featured,
-        featured_rank: input.featured_rank,
         category_id: category,
         cover_image_id: cover,
         authors: byline,
         tags: tag_ids,
+        related,
         ..NewArticle::draft(title, slug, &user.id, time::now())
     })
 }
@@ -198,7 +259,6 @@ pub fn changes(
             None => None,
         },
         featured: input.featured,
-        featured_rank: input.featured_rank,
         ..ArticleChanges::next_version(current.version, time::now())
     };
     let cover_key = input.cover_image_id.as_ref().and_then(Option::as_deref);
@@ -224,6 +284,10 @@ pub fn changes(
     };
     changes.tags = match &input.tag_ids {
         Some(keys) => Some(tag_ids(conn, keys, &mut errors)?),
+        None => None,
+    };
+    changes.related = match &input.related_ids {
+        Some(keys) => Some(related(conn, keys, Some(&current.id), &mut errors)?),
         None => None,
     };
     if !errors.is_empty() {
@@ -296,7 +360,7 @@ fn resolved(
     ids
 }
 
-fn too_many(field: &str, keys: &[String], max: usize, errors: &mut ValidationErrors) -> bool {
+fn too_many<T>(field: &str, keys: &[T], max: usize, errors: &mut ValidationErrors) -> bool {
     if keys.len() > max {
         errors.push(invalid(field, "too_many", &format!("at most {max}")));
         return true;
@@ -304,21 +368,79 @@ fn too_many(field: &str, keys: &[String], max: usize, errors: &mut ValidationErr
     false
 }
 
-/// The byline's author ids, in order: one query for all keys.
+/// The byline's authors and roles, in order: one query for all keys. An
+/// author appears once, whatever the roles.
 fn byline(
     conn: &mut DbConn,
-    keys: &[String],
+    entries: &[BylineInput],
     errors: &mut ValidationErrors,
-) -> Result<Vec<String>, ApiError> {
-    if too_many("author_ids", keys, MAX_AUTHORS, errors) {
+) -> Result<Vec<BylineEntry>, ApiError> {
+    if too_many("author_ids", entries, MAX_AUTHORS, errors) {
         return Ok(Vec::new());
     }
-    let found = authors::find_many(conn, keys)?;
-    Ok(resolved(
-        "author_ids",
-        found.into_iter().map(|a| a.map(|a| a.id)),
-        errors,
-    ))
+    let mut roles = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        match entry.role() {
+            Ok(role) => roles.push(role),
+            Err(e) => {
+                errors.push(e.under(&format!("author_ids[{i}]")));
+                roles.push(BylineRole::Writer);
+            }
+        }
+    }
+    let keys: Vec<String> = entries.iter().map(|e| e.key().to_owned()).collect();
+    let found = authors::find_many(conn, &keys)?;
+    let mut byline: Vec<BylineEntry> = Vec::new();
+    for (i, (author, role)) in found.into_iter().zip(roles).enumerate() {
+        match author {
+            Some(a) if byline.iter().any(|b| b.author_id == a.id) => errors.push(invalid(
+                format!("author_ids[{i}]"),
+                "duplicate",
+                "listed twice",
+            )),
+            Some(a) => byline.push(BylineEntry {
+                author_id: a.id,
+                role,
+            }),
+            None => errors.push(invalid(
+                format!("author_ids[{i}]"),
+                "not_found",
+                "no such item",
+            )),
+        }
+    }
+    Ok(byline)
+}
+
+/// The related picks' article ids, in order: one query for all keys. A
+/// pick of the article itself (`this_id`) is `self_reference`.
+fn related(
+    conn: &mut DbConn,
+    keys: &[String],
+    this_id: Option<&str>,
+    errors: &mut ValidationErrors,
+) -> Result<Vec<String>, ApiError> {
+    if too_many("related_ids", keys, MAX_RELATED_PICKS, errors) || keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found = articles::find_many(conn, keys, time::now())?;
+    let mut ids = Vec::new();
+    for (i, article) in found.into_iter().enumerate() {
+        let field = format!("related_ids[{i}]");
+        match article {
+            Some(a) if Some(a.id.as_str()) == this_id => errors.push(invalid(
+                field,
+                "self_reference",
+                "an article cannot be related to itself",
+            )),
+            Some(a) if ids.contains(&a.id) => {
+                errors.push(invalid(field, "duplicate", "listed twice"))
+            }
+            Some(a) => ids.push(a.id),
+            None => errors.push(invalid(field, "not_found", "no such article")),
+        }
+    }
+    Ok(ids)
 }
 
 /// The tag ids: one query for all keys.

@@ -21,7 +21,7 @@ pub fn news_article(view: &ArticleView, site: &Site, absolute: impl Fn(&str) -> 
     let authors: Vec<Value> = summary
         .authors
         .iter()
-        .map(|author| json!({"@type": "Person", "name": author.name}))
+        .map(|byline| json!({"@type": "Person", "name": byline.author.name}))
         .collect();
     let mut publisher =
         json!({"@type": "NewsMediaOrganization", "name": site.name, "url": site.url});

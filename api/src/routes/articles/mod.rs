@@ -5,9 +5,11 @@
 
 pub mod access;
 pub mod corrections;
+pub mod featured;
 pub mod filters;
 pub mod input;
 pub mod jsonld;
+pub mod related;
 pub mod review;
 pub mod revisions;
 pub mod search;
@@ -18,6 +20,8 @@ pub mod write;
 
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
 use corrections::*;
+use featured::*;
+use related::*;
 use review::*;
 use revisions::*;
 use workflow::*;
@@ -59,6 +63,9 @@ crate::endpoints![
     get_article_revision,
     restore_article_revision,
     create_article_correction,
+    list_related_articles,
+    list_featured,
+    replace_featured,
 ];
 
 pub(crate) fn not_found() -> ApiError {
@@ -330,13 +337,16 @@ pub async fn get_article(
             if renamed {
                 return Ok((Err(row.slug), public));
             }
-            // Editors and the article's author see its review notes.
+            // Editors and the article's author see its review notes and
+            // the related picks; readers get neither.
             let staff = viewer.as_ref().is_some_and(|u| {
                 u.role.at_least(Role::Editor) || row.created_by.as_deref() == Some(u.id.as_str())
             });
             let mut article = view::full(conn, row)?;
             if staff {
                 review::attach(conn, &mut article)?;
+            } else {
+                article = view::for_readers(article);
             }
             if with_jsonld {
                 let site = Site::try_from(site::get(conn)?)?;

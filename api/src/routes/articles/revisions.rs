@@ -257,7 +257,19 @@ fn restoring(snapshot: Snapshot, current: &ArticleRow, user: &AuthUser) -> Updat
         sapo: Some(snapshot.sapo),
         body: Some(snapshot.body),
         category_id: Some(snapshot.category_id),
-        author_ids: Some(snapshot.authors.into_iter().map(|a| a.author_id).collect()),
+        author_ids: Some(
+            snapshot
+                .authors
+                .into_iter()
+                .map(|a| {
+                    input::BylineInput::WithRole(input::BylineWithRole {
+                        author: a.author_id,
+                        role: Some(a.role.as_str().to_owned()),
+                    })
+                })
+                .collect(),
+        ),
+        related_ids: (user.role.at_least(Role::Editor)).then_some(snapshot.related_ids),
         tag_ids: Some(snapshot.tag_ids),
         cover_image_id: Some(snapshot.cover_image_id),
         featured,

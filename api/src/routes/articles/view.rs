@@ -12,13 +12,16 @@ use std::collections::HashMap;
 use toasoan_domain::article::{Article, ArticleMeta, PublicStatus};
 use toasoan_domain::author::Author;
 use toasoan_domain::block::Block;
+use toasoan_domain::byline::BylineRole;
 use toasoan_domain::category::Category;
 use toasoan_domain::image::Image;
 use toasoan_domain::site::Site;
 use toasoan_domain::tag::Tag;
 use toasoan_persistence::DbConn;
 use toasoan_persistence::models::article::{ArticleRow, ArticleSummaryRow};
-use toasoan_persistence::queries::{articles, categories, corrections, images, site, views};
+use toasoan_persistence::queries::{
+    articles, categories, corrections, images, related, site, views,
+};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -41,10 +44,9 @@ pub struct ArticleSummary {
     pub sapo: Option<String>,
     /// Workflow status; `scheduled` is published with a future `published_at`.
     pub status: PublicStatus,
-    /// Shown among featured articles.
+    /// Flagged as featured (`featured=true` lists it); the ordered
+    /// "Nổi bật" list is `GET /api/v1/featured`.
     pub featured: bool,
-    /// Order among featured articles, ascending.
-    pub featured_rank: Option<i32>,
     /// Publication instant (UTC).
     #[schema(example = "2024-04-20T02:54:00Z")]
     pub published_at: Option<DateTime<Utc>>,
@@ -61,8 +63,8 @@ pub struct ArticleSummary {
     pub updated_at: DateTime<Utc>,
     /// Section.
     pub category: Option<Ref>,
-    /// Byline, in order.
-    pub authors: Vec<Ref>,
+    /// Byline, in order, each author with their role.
+    pub authors: Vec<BylineView>,
     /// Cover photo.
     pub cover_image: Option<ImageView>,
     /// Tags.
@@ -93,6 +95,17 @@ pub struct ArticleSummary {
     pub highlight: Option<String>,
 }
 
+/// One author of a byline: the author's reference and what they did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a", "slug": "le-thi-nhu-thuy", "name": "Lê Thị Như Thủy", "role": "writer"}))]
+pub struct BylineView {
+    /// The author.
+    #[serde(flatten)]
+    pub author: Ref,
+    /// `writer`, `photographer`, `editor` or `translator`.
+    pub role: BylineRole,
+}
+
 /// A whole article.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleView {
@@ -109,6 +122,12 @@ pub struct ArticleView {
     /// Public corrections, oldest first (`updated_at` moves with each,
     /// `published_at` does not).
     pub corrections: Vec<CorrectionView>,
+    /// Staff only: the related-article picks an editor set, in order,
+    /// whether readers see them or not (readers get
+    /// `GET /api/v1/articles/{id_or_slug}/related`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5a"]))]
+    pub related_ids: Option<Vec<String>>,
     /// With `jsonld=true`: a schema.org `NewsArticle` (headline, image,
     /// datePublished, dateModified, author, publisher) to put in the page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,7 +155,7 @@ pub struct CorrectionView {
 #[derive(Default)]
 pub struct Relations {
     categories: HashMap<Uuid, Category>,
-    authors: HashMap<Uuid, Vec<Author>>,
+    authors: HashMap<Uuid, Vec<(Author, BylineRole)>>,
     tags: HashMap<Uuid, Vec<Tag>>,
     images: HashMap<Uuid, Image>,
     views: HashMap<String, i64>,
@@ -186,13 +205,13 @@ impl Relations {
             let category = Category::try_from(row)?;
             relations.categories.insert(category.id, category);
         }
-        for (article_id, row) in articles::authors_of(conn, article_ids(include.authors))? {
+        for (article_id, row, role) in articles::authors_of(conn, article_ids(include.authors))? {
             let article_id = Uuid::try_parse(&article_id).map_err(ApiError::internal)?;
             relations
                 .authors
                 .entry(article_id)
                 .or_default()
-                .push(row.try_into()?);
+                .push((row.try_into()?, role));
         }
         for (article_id, row) in articles::tags_of(conn, article_ids(include.tags))? {
             let article_id = Uuid::try_parse(&article_id).map_err(ApiError::internal)?;
@@ -225,7 +244,14 @@ impl Relations {
             authors: self
                 .authors
                 .get(&meta.id)
-                .map(|a| a.iter().map(Ref::from).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|(author, role)| BylineView {
+                            author: Ref::from(author),
+                            role: *role,
+                        })
+                        .collect()
+                })
                 .unwrap_or_default(),
             tags: self
                 .tags
@@ -241,7 +267,6 @@ impl Relations {
             title: meta.title,
             sapo: meta.sapo,
             featured: meta.featured,
-            featured_rank: meta.featured_rank,
             published_at_local: meta
                 .published_at
                 .zip(self.site.as_ref())
@@ -286,7 +311,8 @@ pub fn summaries_with(
         .collect())
 }
 
-/// Loads what one article needs and builds its view.
+/// Loads what one article needs and builds its view (staff's: with the
+/// related picks; `for_readers` takes them out).
 pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError> {
     let corrections = corrections::of(conn, &row.id)?
         .into_iter()
@@ -297,6 +323,7 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         .collect();
     let article = Article::try_from(row)?;
     let relations = Relations::load(conn, std::slice::from_ref(&article.meta))?;
+    let related_ids = related::picks_of(conn, &article.meta.id.to_string())?;
     let created_at = article.meta.created_at;
     Ok(ArticleView {
         summary: relations.summary(article.meta, Utc::now()),
@@ -304,9 +331,17 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         body_html: article.body_html,
         created_at,
         corrections,
+        related_ids: Some(related_ids),
         jsonld: None,
         review_notes: None,
     })
+}
+
+/// The view readers get: without what only staff see (the related picks,
+/// which may name unpublished articles).
+pub fn for_readers(mut view: ArticleView) -> ArticleView {
+    view.related_ids = None;
+    view
 }
 
 /// An article's ETag: its version and a hash of its representation without

@@ -24,6 +24,13 @@ fn editors_only(user: &AuthUser, featured: bool) -> Result<(), ApiError> {
     Ok(())
 }
 
+fn editors_pick_related(user: &AuthUser, related: bool) -> Result<(), ApiError> {
+    if related && !user.role.at_least(Role::Editor) {
+        return Err(Code::Forbidden.err("only editors pick related articles"));
+    }
+    Ok(())
+}
+
 /// Sends an article after a write, with its version ETag.
 fn written(
     req: &HttpRequest,
@@ -48,7 +55,7 @@ fn written(
         (status = 201, description = "Created as a draft", body = ArticleView,
             headers(("Location" = String, description = "`/api/v1/articles/{id}`"), ("ETag" = String, description = "Send it back as If-Match when editing"))),
         AuthRequired,
-        (status = 403, description = "An author setting `featured` (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An author setting `featured` or `related_ids` (`forbidden`)", body = Problem, content_type = "application/problem+json"),
         SlugTaken,
         JsonBody,
     ))]
@@ -60,6 +67,7 @@ pub async fn create_article(
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     editors_only(&user, input.sets_featured())?;
+    editors_pick_related(&user, input.sets_related())?;
     let article = state
         .write(move |conn| {
             let new = input::new_article(conn, input, &user)?;
@@ -102,6 +110,7 @@ pub async fn update_article(
         ));
     }
     editors_only(&user, input.sets_featured())?;
+    editors_pick_related(&user, input.sets_related())?;
     let saver = super::revisions::saver(&state, &user);
     let article = state
         .write(move |conn| {
