@@ -20,4 +20,5 @@ mod readership;
 mod search;
 mod seed;
 mod taxonomy;
+mod taxonomy_versions;
 mod users;
