@@ -16,6 +16,7 @@ mod images;
 mod openapi;
 mod pagination;
 mod permissions;
+mod previews;
 mod readership;
 mod search;
 mod seed;
