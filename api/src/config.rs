@@ -39,6 +39,9 @@ pub struct Config {
     /// How often counted article views are written
     /// (`TOASOAN_VIEWS_FLUSH_SECS`, default 10).
     pub views_flush: Duration,
+    /// How often this instance turns due scheduled publications and
+    /// expiries into events (`TOASOAN_DUE_WORK_INTERVAL_MS`, default 1 000).
+    pub due_work_interval: Duration,
     /// Failed logins allowed per account and address in 15 minutes
     /// (`TOASOAN_LOGIN_MAX_FAILURES`, default 10).
     pub login_max_failures: i64,
@@ -230,6 +233,12 @@ impl Config {
                 "TOASOAN_VIEWS_FLUSH_SECS",
                 10,
                 1..=3_600,
+            )?),
+            due_work_interval: Duration::from_millis(number(
+                &get,
+                "TOASOAN_DUE_WORK_INTERVAL_MS",
+                1_000,
+                10..=600_000,
             )?),
             login_max_failures: i64::try_from(number(
                 &get,

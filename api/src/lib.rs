@@ -11,6 +11,7 @@ pub mod app;
 pub mod auth;
 pub mod caller;
 pub mod config;
+pub mod due_work;
 pub mod error;
 pub mod extractors;
 pub mod http_cache;

@@ -35,6 +35,7 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "site", description = "The newsroom's settings"),
         (name = "feeds", description = "RSS, JSON Feed and sitemaps for readers and search engines"),
         (name = "comments", description = "Reader comments and their moderation"),
+        (name = "events", description = "What readers saw change, recorded once each (admins)"),
     )
 )]
 pub struct ApiDoc;

@@ -124,6 +124,15 @@ response_set! {
 }
 
 response_set! {
+    /// A write of an article's publication or expiry instants (name it
+    /// after `JsonBody`/`VersionedJsonBody`: it replaces their 422).
+    ArticleDates {
+        /// The body breaks field rules, each listed in `errors` (`validation_failed`; `unpublish_at` outside the years 1900 to 9999 is `out_of_range`), or `unpublish_at` does not come after the article's publication instant (`unpublish_before_publish`). Nothing was written.
+        Invalid = 422,
+    }
+}
+
+response_set! {
     /// A write that may name the version it expects in `If-Match`.
     IfMatch {
         /// `If-Match` is not an ETag this API sent (`invalid_if_match`).

@@ -376,6 +376,7 @@ fn seed_example(
         featured: true,
         featured_rank: Some(1),
         published_at: Some(time::to_db(published.to_utc())),
+        unpublish_at: None,
         category_id: Some(category.to_owned()),
         cover_image_id: None,
         created_by: creator.map(str::to_owned),
@@ -455,6 +456,7 @@ fn generated(
         featured: rng.random_bool(0.02),
         featured_rank: None,
         published_at: published_at.map(time::to_db),
+        unpublish_at: None,
         category_id: Some(pick(rng, category_ids).clone()),
         cover_image_id: None,
         created_by: creator.map(str::to_owned),
@@ -483,5 +485,8 @@ fn generated(
     tags.dedup();
     new.authors = byline;
     new.tags = tags;
-    articles::insert(conn, &new)
+    articles::insert(conn, &new)?;
+    // A scheduled one becomes an event when its time comes.
+    let row = toasoan_persistence::models::article::ArticleRow::from(new);
+    toasoan_persistence::queries::due_work::schedule(conn, &row.id, Some(&row), now)
 }

@@ -180,6 +180,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         state.views.clone(),
         state.config.views_flush,
     );
+    crate::due_work::spawn_loop(state.pool.clone(), state.config.due_work_interval);
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = workers {
         server = server.workers(workers);

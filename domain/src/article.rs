@@ -37,6 +37,8 @@ pub struct ArticleMeta {
     pub featured_rank: Option<i32>,
     /// Publication instant; in the future for a scheduled article.
     pub published_at: Option<DateTime<Utc>>,
+    /// Expiry: from this instant on readers no longer see it.
+    pub unpublish_at: Option<DateTime<Utc>>,
     /// Section.
     pub category_id: Option<Uuid>,
     /// Cover photo.
@@ -68,20 +70,66 @@ pub struct Article {
 impl ArticleMeta {
     /// True when readers may see it at `now`.
     pub fn is_public(&self, now: DateTime<Utc>) -> bool {
-        visible_to_readers(self.status, self.published_at, now)
+        visible_to_readers(self.status, self.published_at, self.unpublish_at, now)
     }
 }
 
-/// The one definition of "visible to readers": published, and its
-/// publication instant has come. The SQL filter of the public list
-/// (`Visibility::Public` in `toasoan_persistence::queries::articles`)
-/// mirrors it, and a test there checks they agree; change both together.
+/// The one definition of "visible to readers": published, its
+/// publication instant has come, and its expiry (`unpublish_at`) has not.
+/// The SQL filter of the public list (`visible_to_readers` in
+/// `toasoan_persistence::queries::articles`) mirrors it, and a test there
+/// checks they agree; change both together.
 pub fn visible_to_readers(
     status: Status,
     published_at: Option<DateTime<Utc>>,
+    unpublish_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> bool {
-    status == Status::Published && published_at.is_some_and(|at| at <= now)
+    status == Status::Published
+        && published_at.is_some_and(|at| at <= now)
+        && unpublish_at.is_none_or(|until| until > now)
+}
+
+/// Earliest year of an instant an editor sets (expiry).
+pub const MIN_YEAR: i32 = 1900;
+/// Latest year of an instant an editor sets.
+pub const MAX_YEAR: i32 = 9999;
+
+/// An instant an editor sets, within years 1900 to 9999.
+pub fn instant(field: &str, at: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+    use chrono::Datelike;
+    if (MIN_YEAR..=MAX_YEAR).contains(&at.year()) {
+        Ok(at)
+    } else {
+        Err(FieldError::new(
+            field,
+            "out_of_range",
+            format!("must fall in the years {MIN_YEAR} to {MAX_YEAR}"),
+        ))
+    }
+}
+
+/// An expiry must come after the publication it ends; either may be unset.
+pub fn expiry_after_publication(
+    published_at: Option<DateTime<Utc>>,
+    unpublish_at: Option<DateTime<Utc>>,
+) -> Result<(), FieldError> {
+    match (published_at, unpublish_at) {
+        (Some(from), Some(until)) if until <= from => Err(FieldError::new(
+            "unpublish_at",
+            "unpublish_before_publish",
+            "unpublish_at must come after published_at",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Longest note an editor sends back with an article, in characters.
+pub const MAX_REVIEW_NOTE: usize = 2_000;
+
+/// A note sent back with an article: 1 to 2 000 characters, plain text.
+pub fn review_note(raw: &str) -> Result<String, FieldError> {
+    plain("note", raw, 1, MAX_REVIEW_NOTE)
 }
 
 /// An article title: 1 to 300 characters after trimming.
@@ -121,6 +169,8 @@ pub enum PublicStatus {
     Scheduled,
     /// Visible to the public.
     Published,
+    /// Published, but its `unpublish_at` has passed: no longer public.
+    Expired,
     /// Withdrawn.
     Archived,
 }
@@ -152,12 +202,20 @@ impl Status {
     }
 
     /// How clients see this status at `now`.
-    pub fn public(self, published_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> PublicStatus {
+    pub fn public(
+        self,
+        published_at: Option<DateTime<Utc>>,
+        unpublish_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> PublicStatus {
         match self {
             Status::Draft => PublicStatus::Draft,
             Status::InReview => PublicStatus::InReview,
             Status::Archived => PublicStatus::Archived,
             Status::Published if published_at.is_some_and(|at| at > now) => PublicStatus::Scheduled,
+            Status::Published if unpublish_at.is_some_and(|until| until <= now) => {
+                PublicStatus::Expired
+            }
             Status::Published => PublicStatus::Published,
         }
     }
@@ -171,6 +229,7 @@ impl Status {
             (Publish, Draft | InReview | Published | Archived) => Published,
             (Unpublish, Published | InReview | Archived) => Draft,
             (Archive, Draft | InReview | Published) => Archived,
+            (Return, InReview) => Draft,
             _ => {
                 return Err(FieldError::new(
                     "status",
@@ -202,6 +261,8 @@ pub enum Action {
     Unpublish,
     /// Withdraw it from the public.
     Archive,
+    /// Send a submitted article back to its author with a note (editors).
+    Return,
 }
 
 impl Action {
@@ -214,6 +275,7 @@ impl Action {
             Action::Publish => "publish",
             Action::Unpublish => "unpublish",
             Action::Archive => "archive",
+            Action::Return => "return",
         }
     }
 }
@@ -261,6 +323,43 @@ mod tests {
         assert!(Status::Published.after(Action::Submit).is_err());
         assert!(Status::Draft.after(Action::Unpublish).is_err());
         assert!(Status::Archived.after(Action::Archive).is_err());
+        assert_eq!(
+            Status::InReview.after(Action::Return).unwrap(),
+            Status::Draft
+        );
+        for status in [Status::Draft, Status::Published, Status::Archived] {
+            assert!(status.after(Action::Return).is_err());
+        }
+    }
+
+    #[test]
+    fn only_editors_send_an_article_back() {
+        assert!(may(Role::Editor, Action::Return, false, Status::InReview));
+        assert!(may(Role::Admin, Action::Return, false, Status::InReview));
+        assert!(!may(Role::Author, Action::Return, true, Status::InReview));
+        assert!(!may(Role::Author, Action::Return, true, Status::Draft));
+    }
+
+    #[test]
+    fn an_expiry_must_follow_the_publication_and_fall_in_sane_years() {
+        let now = Utc::now();
+        let hour = Duration::hours(1);
+        assert!(expiry_after_publication(Some(now), Some(now + hour)).is_ok());
+        assert!(expiry_after_publication(None, Some(now)).is_ok());
+        assert!(expiry_after_publication(Some(now), None).is_ok());
+        let err = expiry_after_publication(Some(now), Some(now)).unwrap_err();
+        assert_eq!(err.code, "unpublish_before_publish");
+        assert!(expiry_after_publication(Some(now), Some(now - hour)).is_err());
+        assert!(instant("unpublish_at", now).is_ok());
+        let ancient = DateTime::parse_from_rfc3339("1899-12-31T23:59:59Z").unwrap();
+        assert!(instant("unpublish_at", ancient.to_utc()).is_err());
+    }
+
+    #[test]
+    fn review_notes_are_required_and_bounded() {
+        assert!(review_note("  ").is_err());
+        assert!(review_note(&"a".repeat(MAX_REVIEW_NOTE + 1)).is_err());
+        assert_eq!(review_note(" Thiếu nguồn ").unwrap(), "Thiếu nguồn");
     }
 
     #[test]
@@ -268,12 +367,16 @@ mod tests {
         let now = Utc::now();
         let status = Status::Published;
         assert_eq!(
-            status.public(Some(now + Duration::minutes(5)), now),
+            status.public(Some(now + Duration::minutes(5)), None, now),
             PublicStatus::Scheduled
         );
         assert_eq!(
-            status.public(Some(now - Duration::minutes(5)), now),
+            status.public(Some(now - Duration::minutes(5)), None, now),
             PublicStatus::Published
+        );
+        assert_eq!(
+            status.public(Some(now - Duration::minutes(5)), Some(now), now),
+            PublicStatus::Expired
         );
     }
 
@@ -281,17 +384,18 @@ mod tests {
     fn readers_see_only_published_articles_whose_time_has_come() {
         let now = Utc::now();
         let past = Some(now - Duration::minutes(5));
-        assert!(visible_to_readers(Status::Published, past, now));
-        assert!(visible_to_readers(Status::Published, Some(now), now));
-        assert!(!visible_to_readers(
-            Status::Published,
-            Some(now + Duration::minutes(5)),
-            now
-        ));
-        assert!(!visible_to_readers(Status::Published, None, now));
+        let later = Some(now + Duration::minutes(5));
+        assert!(visible_to_readers(Status::Published, past, None, now));
+        assert!(visible_to_readers(Status::Published, Some(now), None, now));
+        assert!(!visible_to_readers(Status::Published, later, None, now));
+        assert!(!visible_to_readers(Status::Published, None, None, now));
         for status in [Status::Draft, Status::InReview, Status::Archived] {
-            assert!(!visible_to_readers(status, past, now));
+            assert!(!visible_to_readers(status, past, None, now));
         }
+        // Until its expiry, not from it on.
+        assert!(visible_to_readers(Status::Published, past, later, now));
+        assert!(!visible_to_readers(Status::Published, past, Some(now), now));
+        assert!(!visible_to_readers(Status::Published, past, past, now));
     }
 
     #[test]

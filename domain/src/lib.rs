@@ -10,6 +10,7 @@ pub mod block;
 pub mod category;
 pub mod comment;
 pub mod error;
+pub mod event;
 pub mod image;
 pub mod image_file;
 pub mod number;

@@ -124,6 +124,7 @@ diesel::table! {
         featured -> Bool,
         featured_rank -> Nullable<Integer>,
         published_at -> Nullable<Timestamp>,
+        unpublish_at -> Nullable<Timestamp>,
         category_id -> Nullable<Text>,
         cover_image_id -> Nullable<Text>,
         created_by -> Nullable<Text>,
@@ -216,6 +217,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    article_review_notes (id) {
+        id -> Text,
+        article_id -> Text,
+        note -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Text,
+        #[sql_name = "type"]
+        event_type -> Text,
+        article_id -> Text,
+        article_slug -> Text,
+        actor_id -> Nullable<Text>,
+        occurred_at -> Timestamp,
+        data -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    due_work (article_id, kind) {
+        article_id -> Text,
+        kind -> Text,
+        due_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
@@ -228,6 +260,9 @@ diesel::joinable!(comments -> articles (article_id));
 diesel::joinable!(article_slug_redirects -> articles (article_id));
 diesel::joinable!(article_view_totals -> articles (article_id));
 diesel::joinable!(article_view_hours -> articles (article_id));
+diesel::joinable!(article_review_notes -> articles (article_id));
+diesel::joinable!(article_review_notes -> users (created_by));
+diesel::joinable!(due_work -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     article_view_totals,
@@ -246,5 +281,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     article_tags,
     comments,
     rate_limit_hits,
+    article_review_notes,
+    events,
+    due_work,
     taxonomy_slug_redirects,
 );

@@ -130,6 +130,43 @@ impl TestApp {
         }
     }
 
+    /// A second instance of the application on this one's database (as
+    /// several instances behind a load balancer share one), with its own
+    /// data directory and an adjusted configuration. The database stays
+    /// this app's: it is dropped with this one.
+    pub async fn spawn_beside(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let vars = [
+            (
+                "TOASOAN_DATA_DIR",
+                dir.path().to_string_lossy().into_owned(),
+            ),
+            ("DATABASE_URL", self.database_url.clone()),
+            ("TOASOAN_LISTEN", "127.0.0.1:0".to_owned()),
+            ("TOASOAN_JWT_SECRET", JWT_SECRET.to_owned()),
+            ("TOASOAN_DB_POOL_SIZE", "4".to_owned()),
+            ("TOASOAN_WORKERS", "1".to_owned()),
+        ];
+        let mut config = Config::from_lookup(|k| {
+            vars.iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.clone())
+        })
+        .expect("config");
+        adjust(&mut config);
+        let (server, addr) = toasoan_api::startup::start(config).expect("second instance starts");
+        actix_web::rt::spawn(server);
+        TestApp {
+            base: format!("http://{addr}"),
+            database_url: self.database_url.clone(),
+            data_dir: dir.path().to_path_buf(),
+            client: self.client.clone(),
+            backend: self.backend,
+            _dir: dir,
+            _pg: None,
+        }
+    }
+
     /// A reader without a token.
     pub fn anon(&self) -> Api<'_> {
         Api {

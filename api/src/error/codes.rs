@@ -161,6 +161,8 @@ registry! {
     RangeNotSatisfiable = (416, "range_not_satisfiable"),
     /// The body is JSON but breaks field rules; `errors` lists each field.
     ValidationFailed = (422, "validation_failed"),
+    /// An article's `unpublish_at` does not come after its publication instant.
+    UnpublishBeforePublish = (422, "unpublish_before_publish"),
     /// The image declares more pixels than allowed (a decompression bomb guard).
     TooManyPixels = (422, "too_many_pixels"),
     /// The image is truncated or corrupt and does not decode.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod authors;
 pub mod categories;
 pub mod comments;
+pub mod events;
 pub mod feeds;
 pub mod health;
 pub mod images;
@@ -37,6 +38,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         sitemaps::endpoints,
         popularity::endpoints,
         comments::endpoints,
+        events::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

@@ -22,6 +22,7 @@ pub struct ArticleRow {
     pub featured: bool,
     pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
     pub cover_image_id: Option<String>,
     pub created_by: Option<String>,
@@ -35,7 +36,12 @@ impl ArticleRow {
     /// True when readers may see it at `now`: the domain's one definition
     /// (`toasoan_domain::article::visible_to_readers`), applied to a row.
     pub fn is_public(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
-        visible_to_readers(self.status, self.published_at.map(super::at), now)
+        visible_to_readers(
+            self.status,
+            self.published_at.map(super::at),
+            self.unpublish_at.map(super::at),
+            now,
+        )
     }
 }
 
@@ -54,6 +60,7 @@ pub struct NewArticle {
     pub featured: bool,
     pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
     pub cover_image_id: Option<String>,
     pub created_by: Option<String>,
@@ -85,6 +92,7 @@ impl NewArticle {
             featured: false,
             featured_rank: None,
             published_at: None,
+            unpublish_at: None,
             category_id: None,
             cover_image_id: None,
             created_by: Some(created_by.to_owned()),
@@ -111,6 +119,7 @@ pub struct ArticleSummaryRow {
     pub featured: bool,
     pub featured_rank: Option<i32>,
     pub published_at: Option<NaiveDateTime>,
+    pub unpublish_at: Option<NaiveDateTime>,
     pub category_id: Option<String>,
     pub cover_image_id: Option<String>,
     pub created_by: Option<String>,
@@ -135,6 +144,7 @@ pub struct ArticleChanges {
     pub featured: Option<bool>,
     pub featured_rank: Option<Option<i32>>,
     pub published_at: Option<Option<NaiveDateTime>>,
+    pub unpublish_at: Option<Option<NaiveDateTime>>,
     pub category_id: Option<Option<String>>,
     pub cover_image_id: Option<Option<String>>,
     pub version: Option<i32>,
@@ -161,6 +171,7 @@ impl From<NewArticle> for ArticleRow {
             featured: new.featured,
             featured_rank: new.featured_rank,
             published_at: new.published_at,
+            unpublish_at: new.unpublish_at,
             category_id: new.category_id,
             cover_image_id: new.cover_image_id,
             created_by: new.created_by,
@@ -198,6 +209,7 @@ impl TryFrom<ArticleSummaryRow> for toasoan_domain::article::ArticleMeta {
             featured: row.featured,
             featured_rank: row.featured_rank,
             published_at: row.published_at.map(at),
+            unpublish_at: row.unpublish_at.map(at),
             category_id: opt_id(row.category_id.as_deref())?,
             cover_image_id: opt_id(row.cover_image_id.as_deref())?,
             created_by: opt_id(row.created_by.as_deref())?,
@@ -223,6 +235,7 @@ impl TryFrom<ArticleRow> for toasoan_domain::article::Article {
             featured: row.featured,
             featured_rank: row.featured_rank,
             published_at: row.published_at,
+            unpublish_at: row.unpublish_at,
             category_id: row.category_id,
             cover_image_id: row.cover_image_id,
             created_by: row.created_by,

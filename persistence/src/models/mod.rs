@@ -6,6 +6,7 @@ pub mod article;
 pub mod author;
 pub mod category;
 pub mod comment;
+pub mod event;
 pub mod image;
 pub mod session;
 pub mod site;

@@ -130,3 +130,21 @@ impl From<Stored<CommentStatus>> for CommentStatus {
         stored.0
     }
 }
+
+impl StoredText for toasoan_domain::event::EventType {
+    fn text(self) -> &'static str {
+        self.as_str()
+    }
+    fn read(raw: &str) -> Result<Self, String> {
+        Self::parse(raw).map_err(|_| format!("stored event type {raw:?} is unknown"))
+    }
+}
+
+impl StoredText for toasoan_domain::event::DueKind {
+    fn text(self) -> &'static str {
+        self.as_str()
+    }
+    fn read(raw: &str) -> Result<Self, String> {
+        Self::parse(raw).map_err(|_| format!("stored due work {raw:?} is unknown"))
+    }
+}

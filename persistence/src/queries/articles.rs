@@ -29,6 +29,11 @@ pub enum Visibility {
     },
     /// Every article in one stored status (staff only), newest first by id.
     Status(Status),
+    /// Published but past its `unpublish_at` (staff only).
+    Expired {
+        /// The instant that decides what has expired.
+        now: NaiveDateTime,
+    },
 }
 
 /// Where the previous page ended.
@@ -67,19 +72,38 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
-/// What readers see, as SQL: published, and due at `at`. It mirrors
-/// `toasoan_domain::article::visible_to_readers` (a test below checks they
-/// agree); every public query (lists, feeds, counts, views) filters with it.
+/// What readers see, as SQL: published, due at `at`, and not expired at
+/// `at`. It mirrors `toasoan_domain::article::visible_to_readers` (a test
+/// below checks they agree); every public query (lists, feeds, counts,
+/// views) filters with it.
 pub fn visible_to_readers(at: NaiveDateTime) -> VisibleToReaders {
+    visible_published_by(at, at)
+}
+
+/// `visible_to_readers(now)` with a tighter bound on `published_at`
+/// (`published_by <= now`, e.g. a page's cursor), as one range so the list
+/// indexes walk it; the expiry is still judged at `now`.
+pub fn visible_published_by(now: NaiveDateTime, published_by: NaiveDateTime) -> VisibleToReaders {
     articles::status
         .eq(Stored(Status::Published))
-        .and(articles::published_at.le(at))
+        .and(articles::published_at.le(published_by))
+        .and(
+            articles::unpublish_at
+                .is_null()
+                .or(articles::unpublish_at.gt(now)),
+        )
 }
 
 /// The type of `visible_to_readers`.
 pub type VisibleToReaders = diesel::dsl::And<
-    diesel::dsl::Eq<articles::status, Stored<Status>>,
-    diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
+    diesel::dsl::And<
+        diesel::dsl::Eq<articles::status, Stored<Status>>,
+        diesel::dsl::LtEq<articles::published_at, NaiveDateTime>,
+    >,
+    diesel::dsl::Or<
+        diesel::dsl::IsNull<articles::unpublish_at>,
+        diesel::dsl::Gt<articles::unpublish_at, NaiveDateTime>,
+    >,
 >;
 
 /// Applies a list's filters (all but the cursor) to a boxed query; `list`
@@ -98,7 +122,14 @@ macro_rules! filtered {
         let by_publication = match &q.visibility {
             Visibility::Public { now } => {
                 let upper = upper.map_or(*now, |at| at.min(*now));
-                query = query.filter(visible_to_readers(upper));
+                query = query.filter(visible_published_by(*now, upper));
+                true
+            }
+            Visibility::Expired { now } => {
+                query = query
+                    .filter(articles::status.eq(Stored(Status::Published)))
+                    .filter(articles::published_at.le(upper.map_or(*now, |at| at.min(*now))))
+                    .filter(articles::unpublish_at.le(*now));
                 true
             }
             Visibility::Scheduled { now } => {
@@ -575,23 +606,27 @@ mod tests {
         .into_iter()
         .enumerate()
         {
-            for (j, at) in [None, Some(now - hour), Some(now), Some(now + hour)]
-                .into_iter()
-                .enumerate()
-            {
-                let slug = Slug::parse(&format!("bai-{i}-{j}")).unwrap();
-                let new = NewArticle {
-                    status,
-                    published_at: at,
-                    created_by: None,
-                    ..NewArticle::draft("Bài".into(), slug, "u", now)
-                };
-                insert(&mut conn, &new).unwrap();
-                let at = at.map(crate::time::from_db);
-                stored.push((
-                    new.id,
-                    visible_to_readers(status, at, crate::time::from_db(now)),
-                ));
+            let instants = [None, Some(now - hour), Some(now), Some(now + hour)];
+            for (j, at) in instants.into_iter().enumerate() {
+                for (k, until) in instants.into_iter().enumerate() {
+                    let slug = Slug::parse(&format!("bai-{i}-{j}-{k}")).unwrap();
+                    let new = NewArticle {
+                        status,
+                        published_at: at,
+                        unpublish_at: until,
+                        created_by: None,
+                        ..NewArticle::draft("Bài".into(), slug, "u", now)
+                    };
+                    insert(&mut conn, &new).unwrap();
+                    let (at, until) = (
+                        at.map(crate::time::from_db),
+                        until.map(crate::time::from_db),
+                    );
+                    stored.push((
+                        new.id,
+                        visible_to_readers(status, at, until, crate::time::from_db(now)),
+                    ));
+                }
             }
         }
         let listed: Vec<String> = list(
@@ -610,7 +645,23 @@ mod tests {
         for (id, visible) in &stored {
             assert_eq!(listed.contains(id), *visible, "{id}");
         }
-        assert_eq!(listed.len(), 2, "published an hour ago, and published now");
+        assert_eq!(
+            listed.len(),
+            4,
+            "published an hour ago or now, never expiring or expiring in an hour"
+        );
+        // Every other public query uses the same filter: counts agree too.
+        let counted = count(
+            &mut conn,
+            &ListQuery {
+                visibility: Visibility::Public { now },
+                after: None,
+                limit: 100,
+                ..query()
+            },
+        )
+        .unwrap();
+        assert_eq!(counted, 4);
     }
 
     #[test]

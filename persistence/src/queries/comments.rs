@@ -28,6 +28,8 @@ pub struct CommentTarget {
     pub status: Status,
     /// When it is (or was) due.
     pub published_at: Option<DateTime<Utc>>,
+    /// When it expires.
+    pub unpublish_at: Option<DateTime<Utc>>,
     /// Whether it takes and shows comments.
     pub mode: CommentMode,
 }
@@ -35,7 +37,12 @@ pub struct CommentTarget {
 impl CommentTarget {
     /// True when readers can see the article at `now`.
     pub fn is_public(&self, now: DateTime<Utc>) -> bool {
-        self.status == Status::Published && self.published_at.is_some_and(|at| at <= now)
+        toasoan_domain::article::visible_to_readers(
+            self.status,
+            self.published_at,
+            self.unpublish_at,
+            now,
+        )
     }
 }
 
@@ -47,6 +54,7 @@ pub fn target(conn: &mut DbConn, raw_key: &str) -> Result<Option<CommentTarget>,
             articles::status,
             articles::published_at,
             articles::comment_mode,
+            articles::unpublish_at,
         ))
         .into_boxed();
     let query = match key(raw_key) {
@@ -59,14 +67,18 @@ pub fn target(conn: &mut DbConn, raw_key: &str) -> Result<Option<CommentTarget>,
         Stored<Status>,
         Option<NaiveDateTime>,
         Stored<CommentMode>,
+        Option<NaiveDateTime>,
     );
     let found: Option<Found> = optional(query.first(conn))?;
-    Ok(found.map(|(id, status, published_at, mode)| CommentTarget {
-        id,
-        status: status.0,
-        published_at: published_at.map(crate::time::from_db),
-        mode: mode.0,
-    }))
+    Ok(found.map(
+        |(id, status, published_at, mode, unpublish_at)| CommentTarget {
+            id,
+            status: status.0,
+            published_at: published_at.map(crate::time::from_db),
+            unpublish_at: unpublish_at.map(crate::time::from_db),
+            mode: mode.0,
+        },
+    ))
 }
 
 /// Sets an article's comment mode; false when there is no such article.

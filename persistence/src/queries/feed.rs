@@ -97,17 +97,20 @@ pub fn periods(
         DbConn::Sqlite(_) => format!(
             "SELECT substr(published_at, 1, {width}) AS period, COUNT(*) AS n, \
              MAX(updated_at) AS last_change FROM articles \
-             WHERE status = 'published' AND published_at <= ? AND published_at >= ? AND published_at < ? \
+             WHERE status = 'published' AND published_at <= ? AND (unpublish_at IS NULL OR unpublish_at > ?) \
+             AND published_at >= ? AND published_at < ? \
              GROUP BY period ORDER BY period"
         ),
         DbConn::Pg(_) => format!(
             "SELECT substr(to_char(published_at, 'YYYY-MM-DD'), 1, {width}) AS period, COUNT(*) AS n, \
              MAX(updated_at) AS last_change \
-             FROM articles WHERE status = 'published' AND published_at <= $1 AND published_at >= $2 \
-             AND published_at < $3 GROUP BY period ORDER BY period"
+             FROM articles WHERE status = 'published' AND published_at <= $1 \
+             AND (unpublish_at IS NULL OR unpublish_at > $2) AND published_at >= $3 \
+             AND published_at < $4 GROUP BY period ORDER BY period"
         ),
     };
     Ok(diesel::sql_query(sql)
+        .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(from)
         .bind::<Timestamp, _>(until)

@@ -86,18 +86,21 @@ pub fn ranking(
             "SELECT h.article_id AS article_id, CAST(SUM(h.views) AS BIGINT) AS views \
              FROM article_view_hours h JOIN articles a ON a.id = h.article_id \
              WHERE h.hour >= ? AND a.status = ? AND a.published_at <= ? \
+             AND (a.unpublish_at IS NULL OR a.unpublish_at > ?) \
              GROUP BY h.article_id ORDER BY views DESC, h.article_id DESC LIMIT ?"
         }
         DbConn::Pg(_) => {
             "SELECT h.article_id AS article_id, CAST(SUM(h.views) AS BIGINT) AS views \
              FROM article_view_hours h JOIN articles a ON a.id = h.article_id \
              WHERE h.hour >= $1 AND a.status = $2 AND a.published_at <= $3 \
-             GROUP BY h.article_id ORDER BY views DESC, h.article_id DESC LIMIT $4"
+             AND (a.unpublish_at IS NULL OR a.unpublish_at > $4) \
+             GROUP BY h.article_id ORDER BY views DESC, h.article_id DESC LIMIT $5"
         }
     };
     let rows: Vec<Ranked> = diesel::sql_query(sql)
         .bind::<Timestamp, _>(since)
         .bind::<Text, _>(Status::Published.as_str())
+        .bind::<Timestamp, _>(now)
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
         .load(conn)?;

@@ -63,7 +63,7 @@ struct HitRow {
 
 const SUMMARY_COLUMNS: &str = "id, slug, title, sapo, status, featured, featured_rank, \
     published_at, category_id, cover_image_id, created_by, comment_count, version, \
-    created_at, updated_at";
+    created_at, updated_at, unpublish_at";
 
 /// Most matches ranked per search: the newest `MAX_RANKED` articles that
 /// match and pass the filters. Ranking every match of a common word costs
@@ -204,11 +204,23 @@ fn filter(sql: &mut Sql, q: &ListQuery) {
         }
     };
     let (status, published_at) = (col("status"), col("published_at"));
+    let unpublish_at = col("unpublish_at");
     let (category, featured, created_by) = (col("category_id"), col("featured"), col("created_by"));
     match &q.visibility {
         Visibility::Public { now } => {
             // Mirrors `toasoan_domain::article::visible_to_readers`.
             sql.push(&format!("{status} = 'published' AND {published_at} <= "))
+                .bind(Param::Time(*now))
+                .push(&format!(
+                    " AND ({unpublish_at} IS NULL OR {unpublish_at} > "
+                ))
+                .bind(Param::Time(*now))
+                .push(")");
+        }
+        Visibility::Expired { now } => {
+            sql.push(&format!("{status} = 'published' AND {published_at} <= "))
+                .bind(Param::Time(*now))
+                .push(&format!(" AND {unpublish_at} <= "))
                 .bind(Param::Time(*now));
         }
         Visibility::Scheduled { now } => {

@@ -106,6 +106,7 @@ fn article_with(
         featured: false,
         featured_rank: None,
         published_at: (status == "published").then(|| now - Duration::days(age_days)),
+        unpublish_at: None,
         category_id: None,
         cover_image_id: None,
         created_by: None,

@@ -27,6 +27,8 @@ pub enum StatusFilter {
     Scheduled,
     /// Published and visible.
     Published,
+    /// Published, past its `unpublish_at`.
+    Expired,
     /// Withdrawn.
     Archived,
 }
@@ -178,7 +180,7 @@ impl ArticleListQuery {
     pub fn by_publication(&self) -> bool {
         matches!(
             self.status,
-            None | Some(StatusFilter::Published | StatusFilter::Scheduled)
+            None | Some(StatusFilter::Published | StatusFilter::Scheduled | StatusFilter::Expired)
         )
     }
 }
@@ -226,6 +228,7 @@ pub fn resolve(
     let visibility = match query.status {
         None | Some(StatusFilter::Published) => Visibility::Public { now },
         Some(StatusFilter::Scheduled) => Visibility::Scheduled { now },
+        Some(StatusFilter::Expired) => Visibility::Expired { now },
         Some(StatusFilter::Draft) => Visibility::Status(Status::Draft),
         Some(StatusFilter::InReview) => Visibility::Status(Status::InReview),
         Some(StatusFilter::Archived) => Visibility::Status(Status::Archived),

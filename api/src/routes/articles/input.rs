@@ -7,6 +7,7 @@ use crate::caller::AuthUser;
 use crate::error::{ApiError, Code};
 use crate::extractors::nullable;
 use crate::slugs;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use std::collections::HashMap;
 use toasoan_domain::article::{self, MAX_AUTHORS, MAX_TAGS};
@@ -103,6 +104,12 @@ pub struct UpdateArticle {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i32>)]
     pub featured_rank: Option<Option<i32>>,
+    /// New expiry, or null for none: from this instant on readers no
+    /// longer see the article. Must come after `published_at` when the
+    /// article is published; years 1900 to 9999.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>, example = "2024-05-20T02:54:00Z")]
+    pub unpublish_at: Option<Option<DateTime<Utc>>>,
     /// The version being edited (alternative to If-Match).
     #[schema(example = 3)]
     #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
@@ -173,7 +180,14 @@ pub fn changes(
     current: &ArticleRow,
 ) -> Result<ArticleChanges, ApiError> {
     let mut errors = ValidationErrors::default();
+    let unpublish_at = expiry(input.unpublish_at)?;
+    if let Some(until) = unpublish_at
+        && current.status == toasoan_domain::article::Status::Published
+    {
+        check_expiry(current.published_at, until)?;
+    }
     let mut changes = ArticleChanges {
+        unpublish_at,
         title: input
             .title
             .as_deref()
@@ -223,6 +237,33 @@ pub fn changes(
         changes.slug = Some(slug.into_string());
     }
     Ok(changes)
+}
+
+/// Checks an expiry from a request (years 1900 to 9999) and converts it
+/// for storage, keeping "absent" and "null" apart.
+pub fn expiry(
+    raw: Option<Option<DateTime<Utc>>>,
+) -> Result<Option<Option<NaiveDateTime>>, ApiError> {
+    match raw {
+        Some(Some(at)) => {
+            let at = article::instant("unpublish_at", at).map_err(ApiError::field)?;
+            Ok(Some(Some(time::to_db(at))))
+        }
+        Some(None) => Ok(Some(None)),
+        None => Ok(None),
+    }
+}
+
+/// Refuses an expiry that does not come after the publication it ends.
+pub fn check_expiry(
+    published_at: Option<NaiveDateTime>,
+    unpublish_at: Option<NaiveDateTime>,
+) -> Result<(), ApiError> {
+    article::expiry_after_publication(
+        published_at.map(time::from_db),
+        unpublish_at.map(time::from_db),
+    )
+    .map_err(|e| Code::UnpublishBeforePublish.err(e.message))
 }
 
 fn invalid(field: impl Into<String>, code: &'static str, message: &str) -> FieldError {

@@ -8,6 +8,7 @@ pub mod filters;
 pub mod input;
 pub mod jsonld;
 pub mod preview;
+pub mod review;
 pub mod search;
 pub mod shape;
 pub mod view;
@@ -16,12 +17,13 @@ pub mod write;
 
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
 use preview::*;
+use review::*;
 use workflow::*;
 use write::*;
 
 use crate::caller::{AuthUser, Viewer};
 use crate::error::{ApiError, Code, Problem};
-use crate::http_cache::respond_page;
+use crate::http_cache::{Audience, respond_page};
 use crate::pagination::{self, Page};
 use crate::responses::*;
 use crate::state::AppState;
@@ -50,6 +52,7 @@ crate::endpoints![
     unpublish_article,
     submit_article,
     archive_article,
+    return_article,
     create_preview_token,
 ];
 
@@ -252,6 +255,18 @@ fn most_read(
     Ok(Page::new(summaries, limit, |_| String::new()))
 }
 
+/// A public response about an article that expires is cached no longer
+/// than until its expiry, so no cache serves it after it is gone.
+fn until_expiry(audience: Audience, unpublish_at: Option<DateTime<Utc>>) -> Audience {
+    match (audience, unpublish_at) {
+        (Audience::Public(max_age), Some(until)) => {
+            let left = (until - Utc::now()).num_seconds().max(0);
+            Audience::Public(max_age.min(u32::try_from(left).unwrap_or(u32::MAX)))
+        }
+        (audience, _) => audience,
+    }
+}
+
 /// Options of an article read.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -270,9 +285,10 @@ pub struct ArticleReadQuery {
 
 /// One article by id or slug.
 ///
-/// An old slug answers 301 with the current one in `Location`. Drafts and
-/// scheduled articles are 404 to readers, unless `preview` holds a preview
-/// token minted for this article.
+/// An old slug answers 301 with the current one in `Location`. Drafts,
+/// scheduled, expired and archived articles are 404 to readers, unless
+/// `preview` holds a preview token minted for this article. Editors and
+/// the article's author also get its `review_notes`.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}", operation_id = "get_article", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id or slug", example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac"), ArticleReadQuery),
     responses(
@@ -319,7 +335,14 @@ pub async fn get_article(
             if renamed {
                 return Ok((Err(row.slug), public));
             }
+            // Editors and the article's author see its review notes.
+            let staff = viewer.as_ref().is_some_and(|u| {
+                u.role.at_least(Role::Editor) || row.created_by.as_deref() == Some(u.id.as_str())
+            });
             let mut article = view::full(conn, row)?;
+            if staff {
+                review::attach(conn, &mut article)?;
+            }
             if with_jsonld {
                 let site = Site::try_from(site::get(conn)?)?;
                 let absolute = |path: &str| format!("{}{path}", base);
@@ -336,10 +359,11 @@ pub async fn get_article(
             if public {
                 state.views.record(&article.summary.id);
             }
+            let audience = until_expiry(state.audience(!public), article.summary.unpublish_at);
             if shape.is_plain() {
-                view::respond(&req, &article, state.audience(!public))
+                view::respond(&req, &article, audience)
             } else {
-                view::respond_trimmed(&req, &article, &shape, state.audience(!public))
+                view::respond_trimmed(&req, &article, &shape, audience)
             }
         }
         Err(slug) => Ok(HttpResponse::MovedPermanently()

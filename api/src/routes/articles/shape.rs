@@ -21,6 +21,7 @@ pub const FIELDS: &[&str] = &[
     "featured_rank",
     "published_at",
     "published_at_local",
+    "unpublish_at",
     "updated_at",
     "category",
     "authors",

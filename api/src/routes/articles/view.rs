@@ -52,6 +52,11 @@ pub struct ArticleSummary {
     /// app can print "20/04/2024 09:54" with no time-zone database.
     #[schema(value_type = Option<String>, format = DateTime, example = "2024-04-20T09:54:00+07:00")]
     pub published_at_local: Option<DateTime<FixedOffset>>,
+    /// Expiry (UTC): from this instant on readers no longer see the
+    /// article (404, gone from every list, feed and sitemap); its status
+    /// then reads `expired` to staff. Null: it never expires.
+    #[schema(example = "2024-05-20T02:54:00Z")]
+    pub unpublish_at: Option<DateTime<Utc>>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
     /// Section.
@@ -99,6 +104,11 @@ pub struct ArticleView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>, example = json!({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Mặt trận các cấp triển khai kế hoạch học tập và làm theo Bác", "datePublished": "2024-04-20T09:54:00+07:00"}))]
     pub jsonld: Option<serde_json::Value>,
+    /// Staff only (editors, and the article's author): the notes editors
+    /// sent back with it, newest first. Never sent to readers; the ETag
+    /// does not cover it (a note always comes with a new version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_notes: Option<Vec<super::review::ReviewNote>>,
 }
 
 /// The relations of a set of articles, each loaded with one query.
@@ -183,7 +193,10 @@ impl Relations {
     /// The summary of one article as seen at `now`.
     pub fn summary(&self, meta: ArticleMeta, now: DateTime<Utc>) -> ArticleSummary {
         ArticleSummary {
-            status: meta.status.public(meta.published_at, now),
+            status: meta
+                .status
+                .public(meta.published_at, meta.unpublish_at, now),
+            unpublish_at: meta.unpublish_at,
             category: meta
                 .category_id
                 .and_then(|c| self.categories.get(&c))
@@ -261,12 +274,14 @@ pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError>
         body_html: article.body_html,
         created_at,
         jsonld: None,
+        review_notes: None,
     })
 }
 
 /// An article's ETag: its version and a hash of its representation without
-/// the live view counter, so readers' views never make an editor's
-/// `If-Match` stale.
+/// the live view counter (so readers' views never make an editor's
+/// `If-Match` stale) and without the staff-only review notes (so staff and
+/// readers name a version by the same tag).
 pub fn etag(view: &ArticleView) -> Result<String, ApiError> {
     let value = serde_json::to_value(view).map_err(ApiError::internal)?;
     etag_without_views(value, view.summary.version)
@@ -277,6 +292,7 @@ pub fn etag(view: &ArticleView) -> Result<String, ApiError> {
 fn etag_without_views(mut value: serde_json::Value, version: i32) -> Result<String, ApiError> {
     if let Some(fields) = value.as_object_mut() {
         fields.remove("view_count");
+        fields.remove("review_notes");
     }
     etag_of(&value, &version_prefix(version))
 }

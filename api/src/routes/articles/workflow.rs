@@ -1,12 +1,13 @@
-//! The editorial workflow: submit, publish (now, back-dated or scheduled),
-//! unpublish, archive.
+//! The editorial workflow: submit, publish (now, back-dated or scheduled,
+//! with an optional expiry), unpublish, archive; each records the event
+//! readers would notice (`events::article_written`).
 
 use super::access::{check_if_match, load_for, lost_race};
 use super::not_found;
 use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
-use crate::extractors::optional_json;
+use crate::extractors::{nullable, optional_json};
 use crate::http_cache::{Audience, Precondition, expected_version};
 use crate::responses::*;
 use crate::state::AppState;
@@ -15,11 +16,11 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use toasoan_domain::article::{Action, Status};
 use toasoan_persistence::models::article::ArticleChanges;
-use toasoan_persistence::queries::articles;
+use toasoan_persistence::queries::{articles, events, review_notes};
 use toasoan_persistence::time;
 use utoipa::ToSchema;
 
-/// When to publish.
+/// When to publish, and until when.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublishRequest {
@@ -28,16 +29,52 @@ pub struct PublishRequest {
     /// article is scheduled and becomes visible exactly then.
     #[schema(example = "2024-04-20T02:54:00Z")]
     pub at: Option<DateTime<Utc>>,
+    /// Expiry: from this instant on readers no longer see the article.
+    /// Omitted: keep the one set (if any); null: never expire. Must come
+    /// after the publication instant; years 1900 to 9999.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>, example = "2024-05-20T02:54:00Z")]
+    pub unpublish_at: Option<Option<DateTime<Utc>>>,
 }
 
-async fn transition(
+/// A workflow action and what it carries.
+pub(crate) struct Transition {
+    /// The action.
+    pub action: Action,
+    /// Publish: when (`None`: now, or keep the date of a published article).
+    pub at: Option<DateTime<Utc>>,
+    /// Publish: a new expiry (`Some(None)` clears it).
+    pub unpublish_at: Option<Option<DateTime<Utc>>>,
+    /// Return: the note for the author, already validated.
+    pub note: Option<String>,
+}
+
+impl Transition {
+    /// The action with nothing else.
+    pub fn new(action: Action) -> Self {
+        Self {
+            action,
+            at: None,
+            unpublish_at: None,
+            note: None,
+        }
+    }
+}
+
+pub(crate) async fn transition(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
     key: String,
-    action: Action,
-    at: Option<DateTime<Utc>>,
+    change: Transition,
 ) -> Result<HttpResponse, ApiError> {
+    let Transition {
+        action,
+        at,
+        unpublish_at,
+        note,
+    } = change;
+    let unpublish_at = super::input::expiry(unpublish_at)?;
     let expected = expected_version(&req, None)?;
     let if_match = Precondition::of(&req);
     let article: ArticleView = state
@@ -62,16 +99,36 @@ async fn transition(
                 }),
                 _ => None,
             };
+            if action == Action::Publish {
+                super::input::check_expiry(
+                    published_at.flatten(),
+                    unpublish_at.unwrap_or(current.unpublish_at),
+                )?;
+            }
             let changes = ArticleChanges {
                 status: Some(next),
                 published_at,
+                unpublish_at: unpublish_at.filter(|_| action == Action::Publish),
                 ..ArticleChanges::next_version(current.version, now)
             };
             if !articles::update(conn, &current.id, current.version, &changes)? {
                 return Err(lost_race(conn, &current.id, current.version));
             }
+            if let Some(note) = &note {
+                review_notes::insert(conn, &current.id, note, &user.id, now)?;
+            }
             let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
-            view::full(conn, row)
+            events::article_written(
+                conn,
+                action,
+                Some(&current),
+                Some(&row),
+                Some(&user.id),
+                now,
+            )?;
+            let mut article = view::full(conn, row)?;
+            super::review::attach(conn, &mut article)?;
+            Ok(article)
         })
         .await?;
     view::respond(&req, &article, Audience::Private)
@@ -91,6 +148,7 @@ async fn transition(
         IfMatch,
         (status = 409, description = "Not in a state that can be published (`invalid_transition`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
+        ArticleDates,
     ))]
 pub async fn publish_article(
     state: web::Data<AppState>,
@@ -105,8 +163,11 @@ pub async fn publish_article(
         req,
         user,
         key.into_inner(),
-        Action::Publish,
-        request.at,
+        Transition {
+            at: request.at,
+            unpublish_at: request.unpublish_at,
+            ..Transition::new(Action::Publish)
+        },
     )
     .await
 }
@@ -131,7 +192,14 @@ pub async fn unpublish_article(
     user: AuthUser,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, user, key.into_inner(), Action::Unpublish, None).await
+    transition(
+        state,
+        req,
+        user,
+        key.into_inner(),
+        Transition::new(Action::Unpublish),
+    )
+    .await
 }
 
 /// Submits a draft for review (its author, or an editor).
@@ -154,7 +222,14 @@ pub async fn submit_article(
     user: AuthUser,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, user, key.into_inner(), Action::Submit, None).await
+    transition(
+        state,
+        req,
+        user,
+        key.into_inner(),
+        Transition::new(Action::Submit),
+    )
+    .await
 }
 
 /// Withdraws an article from the public, keeping it (editors).
@@ -177,5 +252,12 @@ pub async fn archive_article(
     user: AuthUser,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    transition(state, req, user, key.into_inner(), Action::Archive, None).await
+    transition(
+        state,
+        req,
+        user,
+        key.into_inner(),
+        Transition::new(Action::Archive),
+    )
+    .await
 }

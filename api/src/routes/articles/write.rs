@@ -14,7 +14,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use toasoan_domain::article::Action;
 use toasoan_domain::user::Role;
-use toasoan_persistence::queries::articles;
+use toasoan_persistence::queries::{articles, events};
+use toasoan_persistence::time;
 
 fn editors_only(user: &AuthUser, featured: bool) -> Result<(), ApiError> {
     if featured && !user.role.at_least(Role::Editor) {
@@ -82,6 +83,7 @@ pub async fn create_article(
         ArticleAccess,
         SlugTaken,
         VersionedJsonBody,
+        ArticleDates,
     ))]
 pub async fn update_article(
     state: web::Data<AppState>,
@@ -113,7 +115,18 @@ pub async fn update_article(
                 return Err(lost_race(conn, &current.id, expected));
             }
             let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
-            view::full(conn, row)
+            let now = changes.updated_at.unwrap_or_else(time::now);
+            events::article_written(
+                conn,
+                Action::Edit,
+                Some(&current),
+                Some(&row),
+                Some(&user.id),
+                now,
+            )?;
+            let mut article = view::full(conn, row)?;
+            super::review::attach(conn, &mut article)?;
+            Ok(article)
         })
         .await?;
     written(&req, &article, StatusCode::OK)
@@ -148,6 +161,17 @@ pub async fn delete_article(
                 return Err(ApiError::StaleVersion(version));
             }
             check_if_match(conn, &if_match, &current)?;
+            // Recorded first (the pending due work goes with the article);
+            // a delete that then fails rolls the event back with it.
+            let now = time::now();
+            events::article_written(
+                conn,
+                Action::Delete,
+                Some(&current),
+                None,
+                Some(&user.id),
+                now,
+            )?;
             // Conditional on the version read: a publish that lands between
             // the permission check and the delete makes this one fail.
             if !articles::delete(conn, &current.id, version)? {
