@@ -550,7 +550,7 @@ async fn the_index_follows_edits_renames_and_deletes() {
     let res = editor
         .patch(
             &format!("/api/v1/authors/{}", author["id"].as_str().expect("id")),
-            json!({"name": "Trần Thị Bình"}),
+            json!({"name": "Trần Thị Bình", "version": 1}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);

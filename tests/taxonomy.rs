@@ -27,7 +27,7 @@ async fn categories_nest_and_refuse_cycles_and_deletion_in_use() {
     let res = editor
         .patch(
             "/api/v1/categories/thoi-su",
-            json!({"parent_id": "chinh-tri"}),
+            json!({"parent_id": "chinh-tri", "version": 1}),
         )
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
@@ -40,7 +40,7 @@ async fn categories_nest_and_refuse_cycles_and_deletion_in_use() {
     let res = editor
         .patch(
             "/api/v1/categories/kinh-te",
-            json!({"parent_id": "chinh-tri"}),
+            json!({"parent_id": "chinh-tri", "version": 1}),
         )
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
@@ -48,7 +48,7 @@ async fn categories_nest_and_refuse_cycles_and_deletion_in_use() {
     let res = editor
         .patch(
             "/api/v1/categories/kinh-te",
-            json!({"parent_id": "thoi-su"}),
+            json!({"parent_id": "thoi-su", "version": 1}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -72,7 +72,7 @@ async fn categories_nest_and_refuse_cycles_and_deletion_in_use() {
     let renamed = editor
         .patch(
             "/api/v1/categories/chinh-tri",
-            json!({"name": "Chính trị - Xã hội", "description": "Tin chính trị"}),
+            json!({"name": "Chính trị - Xã hội", "description": "Tin chính trị", "version": 1}),
         )
         .await;
     assert_eq!(renamed.status(), StatusCode::OK);
@@ -174,7 +174,7 @@ async fn tags_are_created_renamed_and_deleted() {
     let res = editor
         .patch(
             "/api/v1/tags/nong-thon-moi",
-            json!({"name": "Xây dựng nông thôn mới"}),
+            json!({"name": "Xây dựng nông thôn mới", "version": 1}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -241,26 +241,29 @@ async fn a_rename_to_the_current_slug_is_no_clash_and_a_taken_one_is() {
     let res = editor
         .patch(
             "/api/v1/authors/nguyen-van-a",
-            json!({"slug": "nguyen-van-a", "bio": "Phóng viên"}),
+            json!({"slug": "nguyen-van-a", "bio": "Phóng viên", "version": 1}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let res = editor
         .patch(
             "/api/v1/authors/nguyen-van-a",
-            json!({"slug": "tran-thi-b"}),
+            json!({"slug": "tran-thi-b", "version": 2}),
         )
         .await;
     assert_problem(res, StatusCode::CONFLICT, "slug_taken").await;
     let res = editor
         .patch(
             "/api/v1/authors/nguyen-van-a",
-            json!({"slug": "Không hợp lệ"}),
+            json!({"slug": "Không hợp lệ", "version": 2}),
         )
         .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
     let res = editor
-        .patch("/api/v1/authors/nguyen-van-a", json!({"slug": "van-a"}))
+        .patch(
+            "/api/v1/authors/nguyen-van-a",
+            json!({"slug": "van-a", "version": 2}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let moved = app.anon().get_ok("/api/v1/authors/van-a").await;

@@ -24,6 +24,8 @@ pub struct Config {
     pub access_ttl: Duration,
     /// Refresh token lifetime (`TOASOAN_REFRESH_TOKEN_TTL` seconds, default 30 days).
     pub refresh_ttl: Duration,
+    /// Preview link lifetime (`TOASOAN_PREVIEW_TTL_SECS`, default 3 600).
+    pub preview_ttl: Duration,
     /// Origins allowed by CORS (`TOASOAN_CORS_ORIGINS`, comma separated; `*` for any).
     pub cors_origins: Vec<String>,
     /// First admin, created at start when no account exists.
@@ -208,6 +210,12 @@ impl Config {
                 "TOASOAN_REFRESH_TOKEN_TTL",
                 30 * 86_400,
                 60..=365 * 86_400,
+            )?),
+            preview_ttl: Duration::from_secs(number(
+                &get,
+                "TOASOAN_PREVIEW_TTL_SECS",
+                3_600,
+                1..=7 * 86_400,
             )?),
             cors_origins: get("TOASOAN_CORS_ORIGINS")
                 .map(|v| {
@@ -456,6 +464,7 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:8080");
         assert!(c.database_url.ends_with("toasoan.db"));
         assert_eq!(c.access_ttl, Duration::from_secs(900));
+        assert_eq!(c.preview_ttl, Duration::from_secs(3_600));
         assert_eq!(c.media.max_bytes, 20 * 1024 * 1024);
         assert_eq!(c.media.widths, [320, 640, 1024, 1600]);
         assert!(matches!(c.media.storage, MediaStorage::Local(ref d) if d.ends_with("media")));

@@ -51,11 +51,12 @@ pub fn category_subtree(
     slug: &str,
 ) -> Result<(CategoryRow, Vec<String>), ApiError> {
     let all = categories::list(conn)?;
-    let root = all
-        .iter()
-        .find(|c| c.slug == slug)
-        .cloned()
-        .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
+    let root = match all.iter().find(|c| c.slug == slug) {
+        Some(root) => root.clone(),
+        // An old slug of a renamed category still names it.
+        None => categories::renamed(conn, slug)?
+            .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?,
+    };
     let ids = categories::subtree_ids(&all, &root.id);
     Ok((root, ids))
 }

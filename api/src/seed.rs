@@ -292,6 +292,7 @@ fn ensure_category(
         position: i32::try_from(position).unwrap_or(0),
         created_at: now,
         updated_at: now,
+        version: 1,
     };
     categories::insert(conn, &row)?;
     Ok(row.id)
@@ -312,6 +313,7 @@ fn ensure_author(conn: &mut DbConn, name: &str) -> Result<String, DbError> {
         user_id: None,
         created_at: now,
         updated_at: now,
+        version: 1,
     };
     authors::insert(conn, &row)?;
     Ok(row.id)
@@ -328,6 +330,8 @@ fn ensure_tag(conn: &mut DbConn, name: &str) -> Result<String, DbError> {
         name: name.to_owned(),
         sort_key: vietnamese_sort_key(name),
         created_at: time::now(),
+        version: 1,
+        updated_at: time::now(),
     };
     tags::insert(conn, &row)?;
     Ok(row.id)

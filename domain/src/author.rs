@@ -24,6 +24,8 @@ pub struct Author {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Increases on every change; edits name it to detect lost races.
+    pub version: i32,
 }
 
 /// A byline name ("Lê Thị Như Thủy"): 1 to 120 characters.

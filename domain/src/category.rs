@@ -25,6 +25,8 @@ pub struct Category {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Increases on every change; edits name it to detect lost races.
+    pub version: i32,
 }
 
 /// Deepest nesting allowed (a section, its sub-sections, and one more).

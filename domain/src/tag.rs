@@ -17,6 +17,10 @@ pub struct Tag {
     pub name: String,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Increases on every change; edits name it to detect lost races.
+    pub version: i32,
 }
 
 /// A tag name: 1 to 80 characters.

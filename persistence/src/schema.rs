@@ -50,6 +50,7 @@ diesel::table! {
         position -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -63,6 +64,7 @@ diesel::table! {
         user_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        version -> Integer,
     }
 }
 
@@ -73,6 +75,16 @@ diesel::table! {
         name -> Text,
         sort_key -> Text,
         created_at -> Timestamp,
+        version -> Integer,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    taxonomy_slug_redirects (kind, slug) {
+        kind -> Text,
+        slug -> Text,
+        target_id -> Text,
     }
 }
 
@@ -295,6 +307,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     due_work,
     featured_slots,
     article_related,
+    taxonomy_slug_redirects,
 );
 
 diesel::table! {

@@ -4,8 +4,10 @@
 
 mod client;
 mod password;
+mod preview;
 mod token;
 
 pub use client::{ClientKey, client_address};
 pub use password::{hash_password, verify_password, warm_up};
+pub use preview::Preview;
 pub use token::{Claims, TokenKeys, new_refresh_token, token_hash};

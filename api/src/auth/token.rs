@@ -28,8 +28,8 @@ pub struct Claims {
 
 /// Signs and checks access tokens.
 pub struct TokenKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    pub(super) encoding: EncodingKey,
+    pub(super) decoding: DecodingKey,
     validation: Validation,
     /// Access token lifetime.
     pub access_ttl: Duration,

@@ -95,6 +95,10 @@ registry! {
     Forbidden = (403, "forbidden"),
     /// The article takes no new comments (its comments are closed or hidden).
     CommentsClosed = (403, "comments_closed"),
+    /// The preview token is not one this API minted for this article: garbage, tampered, or for another article.
+    PreviewInvalid = (403, "preview_invalid"),
+    /// The preview token has expired; ask for a new preview link.
+    PreviewExpired = (403, "preview_expired"),
     /// No such resource.
     NotFound = (404, "not_found"),
     /// No route has this path.

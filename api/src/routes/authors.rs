@@ -51,6 +51,9 @@ pub struct AuthorView {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Increases on every change; send it back as `If-Match` (the ETag) or `version`.
+    #[schema(example = 3)]
+    pub version: i32,
     /// Public articles with this author in the byline.
     #[schema(example = 128)]
     pub article_count: i64,
@@ -66,6 +69,7 @@ impl AuthorView {
             user_id: author.user_id.filter(|_| staff).map(|u| u.to_string()),
             created_at: author.created_at,
             updated_at: author.updated_at,
+            version: author.version,
             article_count,
         }
     }
@@ -121,6 +125,10 @@ pub struct UpdateAuthor {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, format = Uuid)]
     pub user_id: Option<Option<String>>,
+    /// The version being edited (alternative to If-Match).
+    #[schema(example = 3)]
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
+    pub version: Option<i32>,
 }
 
 /// An author's name and bio rules.
@@ -175,11 +183,16 @@ pub async fn list_authors(
 }
 
 /// One author by id or slug.
+///
+/// An old slug (the author was renamed) answers 301 with the current one
+/// in `Location`, for ever, until another author takes it.
 #[utoipa::path(get, path = "/api/v1/authors/{id_or_slug}", operation_id = "get_author", tag = "authors",
     params(("id_or_slug" = String, Path, description = "Author id or slug", example = "le-thi-nhu-thuy")),
     responses(
         (status = 200, description = "The author", body = AuthorView,
-            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
+            headers(("ETag" = String, description = "`\"v{version}-...\"`: send it back as If-None-Match, or as If-Match when editing"), ("Cache-Control" = String))),
+        (status = 301, description = "An old slug; `Location` names the current URL",
+            headers(("Location" = String, description = "`/api/v1/authors/{current slug}`"))),
         NotModified,
         AuthorNotFound,
     ))]
@@ -242,6 +255,7 @@ pub async fn create_author(
             user_id,
             created_at: now,
             updated_at: now,
+            version: 1,
         })
     })
     .await?;
@@ -250,66 +264,93 @@ pub async fn create_author(
 }
 
 /// Changes an author.
+///
+/// Conditional, like article edits: send the ETag of the version edited as
+/// `If-Match` (or its `version`); if someone changed it since, 412 and
+/// nothing changes. A new slug keeps the old one answering 301.
 #[utoipa::path(patch, path = "/api/v1/authors/{id_or_slug}", operation_id = "update_author", tag = "authors",
     security(("bearer" = [])), request_body = UpdateAuthor,
-    params(("id_or_slug" = String, Path, description = "Author id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Author id or slug"),
+        ("If-Match" = Option<String>, Header, description = taxonomy::IF_MATCH, example = "\"v3-5e1f0c2a9b7d4e3c2a1b\""),
+    ),
     responses(
-        (status = 200, description = "Updated", body = AuthorView),
+        (status = 200, description = "Updated", body = AuthorView,
+            headers(("ETag" = String, description = "The new version's; send it back as If-Match on the next edit"))),
         EditorOnly,
         AuthorNotFound,
         (status = 409, description = "The slug is taken (`slug_taken`) or the account linked elsewhere (`account_linked`)", body = Problem, content_type = "application/problem+json"),
-        JsonBody,
+        VersionedJsonBody,
     ))]
 pub async fn update_author(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
     body: web::Json<UpdateAuthor>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    let expect = taxonomy::required_expectation(&req, body.version)?;
     let (name, bio) = RULES.changed_values(
         body.name.as_deref(),
         body.bio.as_ref().map(Option::as_deref),
     )?;
-    let row: AuthorRow = taxonomy::update(&state, key.into_inner(), body.slug, move |conn, _| {
-        Ok(AuthorChanges {
-            user_id: resolve_patch(&body.user_id, |u| check_user(conn, u))?,
-            sort_key: name.as_deref().map(vietnamese_sort_key),
-            name,
-            bio,
-            slug: None,
-            updated_at: Some(time::now()),
-        })
-    })
+    let row: AuthorRow = taxonomy::update(
+        &state,
+        key.into_inner(),
+        expect,
+        body.slug,
+        move |conn, _| {
+            Ok(AuthorChanges {
+                user_id: resolve_patch(&body.user_id, |u| check_user(conn, u))?,
+                sort_key: name.as_deref().map(vietnamese_sort_key),
+                name,
+                bio,
+                slug: None,
+                updated_at: Some(time::now()),
+            })
+        },
+    )
     .await?;
     let id = row.id.clone();
     let counts = state
         .db(move |conn| Ok(counts::per_author(conn, time::now(), &[id])?))
         .await?;
     let count = counts.get(&row.id).copied().unwrap_or(0);
-    Ok(HttpResponse::Ok().json(view(row, true, count)?))
+    taxonomy::updated(&req, &row, &view(row.clone(), true, count)?)
 }
 
 /// Deletes an author no byline names.
 #[utoipa::path(delete, path = "/api/v1/authors/{id_or_slug}", operation_id = "delete_author", tag = "authors",
     security(("bearer" = [])),
-    params(("id_or_slug" = String, Path, description = "Author id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Author id or slug"),
+        ("If-Match" = Option<String>, Header, description = taxonomy::IF_MATCH_DELETE),
+    ),
     responses(
         (status = 204, description = "Deleted"),
         EditorOnly,
         AuthorNotFound,
+        IfMatch,
         (status = 409, description = "Articles still name this author (`author_in_use`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_author(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    taxonomy::delete(&state, key.into_inner(), |conn, author: &AuthorRow| {
-        if authors::in_use(conn, &author.id)? {
-            return Err(Code::AuthorInUse.err("articles still name this author"));
-        }
-        Ok(())
-    })
+    let expect = taxonomy::expectation(&req, None)?;
+    taxonomy::delete(
+        &state,
+        key.into_inner(),
+        expect,
+        |conn, author: &AuthorRow| {
+            if authors::in_use(conn, &author.id)? {
+                return Err(Code::AuthorInUse.err("articles still name this author"));
+            }
+            Ok(())
+        },
+    )
     .await
 }

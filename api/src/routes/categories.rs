@@ -50,6 +50,9 @@ pub struct CategoryView {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// Increases on every change; send it back as `If-Match` (the ETag) or `version`.
+    #[schema(example = 3)]
+    pub version: i32,
     /// Public articles filed directly in this category.
     #[schema(example = 42)]
     pub article_count: i64,
@@ -73,6 +76,7 @@ impl From<Category> for CategoryView {
             position: c.position,
             created_at: c.created_at,
             updated_at: c.updated_at,
+            version: c.version,
             article_count: 0,
             total_article_count: 0,
             children: None,
@@ -181,6 +185,10 @@ pub struct UpdateCategory {
     /// New position.
     #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
     pub position: Option<i32>,
+    /// The version being edited (alternative to If-Match).
+    #[schema(example = 3)]
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
+    pub version: Option<i32>,
 }
 
 /// A category's name and description rules.
@@ -248,11 +256,16 @@ pub async fn list_categories(
 }
 
 /// One category by id or slug.
+///
+/// An old slug (the category was renamed) answers 301 with the current one
+/// in `Location`, for ever, until another category takes it.
 #[utoipa::path(get, path = "/api/v1/categories/{id_or_slug}", operation_id = "get_category", tag = "categories",
     params(("id_or_slug" = String, Path, description = "Category id or slug", example = "theo-guong-bac")),
     responses(
         (status = 200, description = "The category", body = CategoryView,
-            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
+            headers(("ETag" = String, description = "`\"v{version}-...\"`: send it back as If-None-Match, or as If-Match when editing"), ("Cache-Control" = String))),
+        (status = 301, description = "An old slug; `Location` names the current URL",
+            headers(("Location" = String, description = "`/api/v1/categories/{current slug}`"))),
         NotModified,
         CategoryNotFound,
     ))]
@@ -309,6 +322,7 @@ pub async fn create_category(
             position: body.position.unwrap_or(0),
             created_at: now,
             updated_at: now,
+            version: 1,
         })
     })
     .await?;
@@ -316,28 +330,39 @@ pub async fn create_category(
 }
 
 /// Changes a category.
+///
+/// Conditional, like article edits: send the ETag of the version edited as
+/// `If-Match` (or its `version`); if someone changed it since, 412 and
+/// nothing changes. A new slug keeps the old one answering 301.
 #[utoipa::path(patch, path = "/api/v1/categories/{id_or_slug}", operation_id = "update_category", tag = "categories",
     security(("bearer" = [])), request_body = UpdateCategory,
-    params(("id_or_slug" = String, Path, description = "Category id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Category id or slug"),
+        ("If-Match" = Option<String>, Header, description = taxonomy::IF_MATCH, example = "\"v3-5e1f0c2a9b7d4e3c2a1b\""),
+    ),
     responses(
-        (status = 200, description = "Updated", body = CategoryView),
+        (status = 200, description = "Updated", body = CategoryView,
+            headers(("ETag" = String, description = "The new version's; send it back as If-Match on the next edit"))),
         EditorOnly,
         CategoryNotFound,
         SlugTaken,
-        JsonBody,
+        VersionedJsonBody,
     ))]
 pub async fn update_category(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
     body: web::Json<UpdateCategory>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    let expect = taxonomy::required_expectation(&req, body.version)?;
     let description = body.description.as_ref().map(Option::as_deref);
     let (name, description) = RULES.changed_values(body.name.as_deref(), description)?;
     let row = taxonomy::update(
         &state,
         key.into_inner(),
+        expect,
         body.slug,
         move |conn, current: &CategoryRow| {
             Ok(CategoryChanges {
@@ -354,30 +379,41 @@ pub async fn update_category(
     )
     .await?;
     let census = state.db(Census::take).await?;
-    Ok(HttpResponse::Ok().json(census.view(row)?))
+    taxonomy::updated(&req, &row, &census.view(row.clone())?)
 }
 
 /// Deletes a category that no article or sub-category uses.
 #[utoipa::path(delete, path = "/api/v1/categories/{id_or_slug}", operation_id = "delete_category", tag = "categories",
     security(("bearer" = [])),
-    params(("id_or_slug" = String, Path, description = "Category id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Category id or slug"),
+        ("If-Match" = Option<String>, Header, description = taxonomy::IF_MATCH_DELETE),
+    ),
     responses(
         (status = 204, description = "Deleted"),
         EditorOnly,
         CategoryNotFound,
+        IfMatch,
         (status = 409, description = "Articles or sub-categories still use it (`category_in_use`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_category(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    taxonomy::delete(&state, key.into_inner(), |conn, category: &CategoryRow| {
-        if categories::in_use(conn, &category.id)? {
-            return Err(Code::CategoryInUse
-                .err("articles or sub-categories still use this category; move them first"));
-        }
-        Ok(())
-    })
+    let expect = taxonomy::expectation(&req, None)?;
+    taxonomy::delete(
+        &state,
+        key.into_inner(),
+        expect,
+        |conn, category: &CategoryRow| {
+            if categories::in_use(conn, &category.id)? {
+                return Err(Code::CategoryInUse
+                    .err("articles or sub-categories still use this category; move them first"));
+            }
+            Ok(())
+        },
+    )
     .await
 }

@@ -32,6 +32,11 @@ pub struct TagView {
     pub name: String,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// When last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Increases on every change; send it back as `If-Match` (the ETag) or `version`.
+    #[schema(example = 2)]
+    pub version: i32,
 }
 
 impl From<Tag> for TagView {
@@ -41,6 +46,8 @@ impl From<Tag> for TagView {
             slug: t.slug.into_string(),
             name: t.name,
             created_at: t.created_at,
+            updated_at: t.updated_at,
+            version: t.version,
         }
     }
 }
@@ -49,7 +56,7 @@ fn view(row: TagRow) -> Result<TagView, ApiError> {
     Ok(Tag::try_from(row)?.into())
 }
 
-/// A new tag, or changes to one.
+/// A new tag.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagInput {
@@ -59,6 +66,22 @@ pub struct TagInput {
     /// Slug; made from the name when absent on create.
     #[schema(value_type = Option<SlugText>)]
     pub slug: Option<String>,
+}
+
+/// Changes to a tag; absent fields stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTag {
+    /// New name, 1 to 80 characters.
+    #[schema(example = "Xây dựng nông thôn mới", min_length = 1, max_length = 80)]
+    pub name: Option<String>,
+    /// New slug; the old one keeps answering 301.
+    #[schema(value_type = Option<SlugText>)]
+    pub slug: Option<String>,
+    /// The version being edited (alternative to If-Match).
+    #[schema(example = 2)]
+    #[serde(default, deserialize_with = "toasoan_domain::number::optional_integer")]
+    pub version: Option<i32>,
 }
 
 impl Taxon for TagRow {
@@ -86,11 +109,16 @@ pub async fn list_tags(
 }
 
 /// One tag by id or slug.
+///
+/// An old slug (the tag was renamed) answers 301 with the current one in
+/// `Location`, for ever, until another tag takes it.
 #[utoipa::path(get, path = "/api/v1/tags/{id_or_slug}", operation_id = "get_tag", tag = "tags",
     params(("id_or_slug" = String, Path, description = "Tag id or slug")),
     responses(
         (status = 200, description = "The tag", body = TagView,
-            headers(("ETag" = String, description = "Strong validator; send it back as If-None-Match"), ("Cache-Control" = String))),
+            headers(("ETag" = String, description = "`\"v{version}-...\"`: send it back as If-None-Match, or as If-Match when editing"), ("Cache-Control" = String))),
+        (status = 301, description = "An old slug; `Location` names the current URL",
+            headers(("Location" = String, description = "`/api/v1/tags/{current slug}`"))),
         NotModified,
         TagNotFound,
     ))]
@@ -122,12 +150,15 @@ pub async fn create_tag(
     let body = body.into_inner();
     let name = tag::name(body.name.as_deref().unwrap_or_default()).map_err(ApiError::field)?;
     let row = taxonomy::create(&state, move |conn| {
+        let now = time::now();
         Ok(TagRow {
             id: uuid::Uuid::now_v7().to_string(),
             slug: taxonomy::new_slug::<TagRow>(conn, body.slug.as_deref(), &name)?,
             sort_key: vietnamese_sort_key(&name),
             name,
-            created_at: time::now(),
+            created_at: now,
+            updated_at: now,
+            version: 1,
         })
     })
     .await?;
@@ -135,53 +166,70 @@ pub async fn create_tag(
 }
 
 /// Renames a tag or changes its slug.
+///
+/// Conditional, like article edits: send the ETag of the version edited as
+/// `If-Match` (or its `version`); if someone changed it since, 412 and
+/// nothing changes. A new slug keeps the old one answering 301.
 #[utoipa::path(patch, path = "/api/v1/tags/{id_or_slug}", operation_id = "update_tag", tag = "tags",
-    security(("bearer" = [])), request_body = TagInput,
-    params(("id_or_slug" = String, Path, description = "Tag id or slug")),
+    security(("bearer" = [])), request_body = UpdateTag,
+    params(
+        ("id_or_slug" = String, Path, description = "Tag id or slug"),
+        ("If-Match" = Option<String>, Header, description = taxonomy::IF_MATCH, example = "\"v2-5e1f0c2a9b7d4e3c2a1b\""),
+    ),
     responses(
-        (status = 200, description = "Updated", body = TagView),
+        (status = 200, description = "Updated", body = TagView,
+            headers(("ETag" = String, description = "The new version's; send it back as If-Match on the next edit"))),
         EditorOnly,
         TagNotFound,
         SlugTaken,
-        JsonBody,
+        VersionedJsonBody,
     ))]
 pub async fn update_tag(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
-    body: web::Json<TagInput>,
+    body: web::Json<UpdateTag>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    let expect = taxonomy::required_expectation(&req, body.version)?;
     let name = body
         .name
         .as_deref()
         .map(tag::name)
         .transpose()
         .map_err(ApiError::field)?;
-    let row = taxonomy::update(&state, key.into_inner(), body.slug, move |_, _| {
+    let row: TagRow = taxonomy::update(&state, key.into_inner(), expect, body.slug, move |_, _| {
         Ok(TagChanges {
             slug: None,
             sort_key: name.as_deref().map(vietnamese_sort_key),
             name,
+            updated_at: Some(time::now()),
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(row)?))
+    taxonomy::updated(&req, &row, &view(row.clone())?)
 }
 
 /// Deletes a tag and removes it from every article.
 #[utoipa::path(delete, path = "/api/v1/tags/{id_or_slug}", operation_id = "delete_tag", tag = "tags",
     security(("bearer" = [])),
-    params(("id_or_slug" = String, Path, description = "Tag id or slug")),
+    params(
+        ("id_or_slug" = String, Path, description = "Tag id or slug"),
+        ("If-Match" = Option<String>, Header, description = taxonomy::IF_MATCH_DELETE),
+    ),
     responses(
         (status = 204, description = "Deleted"),
         EditorOnly,
         TagNotFound,
+        IfMatch,
     ))]
 pub async fn delete_tag(
     state: web::Data<AppState>,
+    req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    taxonomy::delete(&state, key.into_inner(), |_, _: &TagRow| Ok(())).await
+    let expect = taxonomy::expectation(&req, None)?;
+    taxonomy::delete(&state, key.into_inner(), expect, |_, _: &TagRow| Ok(())).await
 }

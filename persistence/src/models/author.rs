@@ -16,6 +16,8 @@ pub struct AuthorRow {
     pub user_id: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Increases on every change (`Slugged::update` makes it conditional).
+    pub version: i32,
 }
 
 /// A partial update of an author.
@@ -43,6 +45,7 @@ impl TryFrom<AuthorRow> for toasoan_domain::author::Author {
             user_id: opt_id(row.user_id.as_deref())?,
             created_at: at(row.created_at),
             updated_at: at(row.updated_at),
+            version: row.version,
         })
     }
 }

@@ -16,6 +16,8 @@ pub struct CategoryRow {
     pub position: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Increases on every change (`Slugged::update` makes it conditional).
+    pub version: i32,
 }
 
 /// Stored rows walk the tree with the domain's rules
@@ -56,6 +58,7 @@ impl TryFrom<CategoryRow> for toasoan_domain::category::Category {
             position: row.position,
             created_at: at(row.created_at),
             updated_at: at(row.updated_at),
+            version: row.version,
         })
     }
 }

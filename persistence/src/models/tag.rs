@@ -13,6 +13,10 @@ pub struct TagRow {
     pub name: String,
     pub sort_key: String,
     pub created_at: NaiveDateTime,
+    /// Increases on every change (`Slugged::update` makes it conditional).
+    pub version: i32,
+    /// When last changed.
+    pub updated_at: NaiveDateTime,
 }
 
 /// A partial update of a tag.
@@ -22,6 +26,7 @@ pub struct TagChanges {
     pub slug: Option<String>,
     pub name: Option<String>,
     pub sort_key: Option<String>,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 impl TryFrom<TagRow> for toasoan_domain::tag::Tag {
@@ -34,6 +39,8 @@ impl TryFrom<TagRow> for toasoan_domain::tag::Tag {
             slug: slug(&row.slug)?,
             name: row.name,
             created_at: at(row.created_at),
+            updated_at: at(row.updated_at),
+            version: row.version,
         })
     }
 }

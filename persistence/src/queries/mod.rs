@@ -137,6 +137,8 @@ mod tests {
                 name: format!("Thẻ {i:02}"),
                 sort_key: format!("the {i:02}"),
                 created_at: crate::time::now(),
+                version: 1,
+                updated_at: crate::time::now(),
             };
             tags::insert(&mut conn, &row).unwrap();
             rows.push(row);

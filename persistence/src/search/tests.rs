@@ -138,6 +138,7 @@ fn author(conn: &mut DbConn, name: &str) -> String {
             user_id: None,
             created_at: now,
             updated_at: now,
+            version: 1,
         },
     )
     .unwrap();
@@ -154,6 +155,8 @@ fn tag(conn: &mut DbConn, name: &str) -> String {
             name: name.into(),
             sort_key: name.into(),
             created_at: time::now(),
+            version: 1,
+            updated_at: time::now(),
         },
     )
     .unwrap();
@@ -397,9 +400,10 @@ fn the_index_follows_every_write_in_the_same_transaction() {
         assert!(find(conn, "khai giang").is_empty());
         assert_eq!(find(conn, "be giang"), vec![a.clone()]);
 
+        let current = author_q::find(conn, &writer).unwrap().unwrap();
         AuthorRow::update(
             conn,
-            &writer,
+            &current,
             &AuthorChanges {
                 name: Some("Trần Thị Bình".into()),
                 ..AuthorChanges::default()
@@ -409,9 +413,10 @@ fn the_index_follows_every_write_in_the_same_transaction() {
         assert!(find(conn, "nguyen van an").is_empty());
         assert_eq!(find(conn, "tran thi binh"), vec![a.clone()]);
 
+        let current = tag_q::find(conn, &topic).unwrap().unwrap();
         TagRow::update(
             conn,
-            &topic,
+            &current,
             &TagChanges {
                 name: Some("Đào tạo".into()),
                 ..TagChanges::default()
@@ -419,7 +424,7 @@ fn the_index_follows_every_write_in_the_same_transaction() {
         )
         .unwrap();
         assert_eq!(find(conn, "dao tao"), vec![a.clone()]);
-        TagRow::delete(conn, &topic).unwrap();
+        TagRow::delete(conn, &topic, None).unwrap();
         assert!(find(conn, "dao tao").is_empty());
 
         let other = tag(conn, "Khoa học");

@@ -241,18 +241,23 @@ pub fn resolve(
     let category_ids = match &query.category {
         Some(key) => {
             let all = categories::list(conn)?;
-            let root = all
-                .iter()
-                .find(|c| &c.id == key || &c.slug == key)
-                .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?;
+            let root = match all.iter().find(|c| &c.id == key || &c.slug == key) {
+                Some(root) => root.id.clone(),
+                // An old slug of a renamed category still names it.
+                None => {
+                    categories::find_or_renamed(conn, key)?
+                        .ok_or_else(|| Code::CategoryNotFound.err("no such category"))?
+                        .id
+                }
+            };
             // A section's page lists its sub-sections' articles too.
-            Some(category::subtree(&all, &root.id))
+            Some(category::subtree(&all, &root))
         }
         None => None,
     };
     let author_id = match &query.author {
         Some(key) => Some(
-            authors::find(conn, key)?
+            authors::find_or_renamed(conn, key)?
                 .ok_or_else(|| Code::AuthorNotFound.err("no such author"))?
                 .id,
         ),
@@ -260,7 +265,7 @@ pub fn resolve(
     };
     let tag_id = match &query.tag {
         Some(key) => Some(
-            tags::find(conn, key)?
+            tags::find_or_renamed(conn, key)?
                 .ok_or_else(|| Code::TagNotFound.err("no such tag"))?
                 .id,
         ),

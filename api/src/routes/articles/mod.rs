@@ -9,6 +9,7 @@ pub mod featured;
 pub mod filters;
 pub mod input;
 pub mod jsonld;
+pub mod preview;
 pub mod related;
 pub mod review;
 pub mod revisions;
@@ -21,6 +22,7 @@ pub mod write;
 // Globs, so the endpoint table sees the handlers' OpenAPI descriptions too.
 use corrections::*;
 use featured::*;
+use preview::*;
 use related::*;
 use review::*;
 use revisions::*;
@@ -66,6 +68,7 @@ crate::endpoints![
     list_related_articles,
     list_featured,
     replace_featured,
+    create_preview_token,
 ];
 
 pub(crate) fn not_found() -> ApiError {
@@ -289,12 +292,17 @@ pub struct ArticleReadQuery {
     /// Fields to keep, comma separated (`id` always stays).
     #[param(example = "title,sapo,body_html,published_at_local")]
     pub fields: Option<String>,
+    /// A preview token (`POST .../preview-token`): reads this article
+    /// whatever its status, with no account, `Cache-Control: private,
+    /// no-store`, not counted as a view.
+    pub preview: Option<String>,
 }
 
 /// One article by id or slug.
 ///
 /// An old slug answers 301 with the current one in `Location`. Drafts,
-/// scheduled, expired and archived articles are 404 to readers. Editors and
+/// scheduled, expired and archived articles are 404 to readers, unless
+/// `preview` holds a preview token minted for this article. Editors and
 /// the article's author also get its `review_notes`.
 #[utoipa::path(get, path = "/api/v1/articles/{id_or_slug}", operation_id = "get_article", tag = "articles",
     params(("id_or_slug" = String, Path, description = "Article id or slug", example = "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac"), ArticleReadQuery),
@@ -305,6 +313,7 @@ pub struct ArticleReadQuery {
             headers(("Location" = String, description = "`/api/v1/articles/{current slug}`"))),
         NotModified,
         (status = 400, description = "An unknown or mistyped parameter (`invalid_query`), or a `fields` name articles do not have (`unknown_field`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`preview` is not a preview token this API minted for this article: garbage, tampered, an access token, or one for another article (`preview_invalid`); or it has expired (`preview_expired`)", body = Problem, content_type = "application/problem+json"),
         ArticleNotFound,
         OptionalAuth,
     ))]
@@ -321,6 +330,10 @@ pub async fn get_article(
     let shape = Shape::parse(query.fields.as_deref(), None)?;
     // Media paths become URLs on the origin the client called.
     let base = crate::published::absolute(&req, "");
+    if let Some(token) = query.preview.as_deref() {
+        let jsonld = with_jsonld.then_some(base);
+        return preview::read_preview(&state, &req, key, token, &shape, jsonld).await;
+    }
     let found = state
         .db(move |conn| {
             let now = Utc::now();
