@@ -1,7 +1,7 @@
 //! Who may write which article: loading an article for a write with the
 //! caller's rights checked, and telling a lost race from a deleted article.
 
-use super::view;
+use super::view::{self, ArticleView};
 use super::{find, not_found};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code};
@@ -9,8 +9,9 @@ use crate::http_cache::Precondition;
 use toasoan_domain::article::{self, Action};
 use toasoan_domain::user::Role;
 use toasoan_persistence::DbConn;
-use toasoan_persistence::models::article::ArticleRow;
-use toasoan_persistence::queries::articles;
+use toasoan_persistence::models::article::{ArticleChanges, ArticleRow};
+use toasoan_persistence::queries::{articles, events};
+use toasoan_persistence::time;
 
 /// Loads an article for a write and checks the caller may do `action`.
 pub(crate) fn load_for(
@@ -56,4 +57,27 @@ pub(crate) fn check_if_match(
         let current = view::full(conn, row.clone())?;
         view::etag(&current)
     })
+}
+
+/// Saves `changes` to `current` if it is still at `version` (412 or 404
+/// otherwise), records the event readers would notice, and returns the
+/// article as staff read it (review notes included). Every write of an
+/// existing article ends here, inside its transaction.
+pub(crate) fn save(
+    conn: &mut DbConn,
+    action: Action,
+    current: &ArticleRow,
+    version: i32,
+    changes: &ArticleChanges,
+    actor: &str,
+) -> Result<ArticleView, ApiError> {
+    if !articles::update(conn, &current.id, version, changes)? {
+        return Err(lost_race(conn, &current.id, version));
+    }
+    let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
+    let now = changes.updated_at.unwrap_or_else(time::now);
+    events::article_written(conn, action, Some(current), Some(&row), Some(actor), now)?;
+    let mut article = view::full(conn, row)?;
+    super::review::attach(conn, &mut article)?;
+    Ok(article)
 }

@@ -3,7 +3,7 @@
 //! and `updated_at` move (so caches and ETags see the change), its
 //! `published_at` does not, and the save is recorded as a revision.
 
-use super::access::{check_if_match, lost_race};
+use super::access::{check_if_match, save};
 use super::revisions::saver;
 use super::view::{self, ArticleView};
 use super::{find, not_found};
@@ -19,7 +19,7 @@ use toasoan_domain::article::Action;
 use toasoan_domain::revision::correction_text;
 use toasoan_persistence::models::article::ArticleChanges;
 use toasoan_persistence::models::revision::CorrectionRow;
-use toasoan_persistence::queries::{articles, corrections, events};
+use toasoan_persistence::queries::corrections;
 use toasoan_persistence::time;
 use utoipa::ToSchema;
 
@@ -98,21 +98,14 @@ pub async fn create_article_correction(
                 },
             )?;
             let changes = ArticleChanges::next_version(current.version, now).saved_by(saver);
-            if !articles::update(conn, &current.id, current.version, &changes)? {
-                return Err(lost_race(conn, &current.id, current.version));
-            }
-            let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
-            events::article_written(
+            save(
                 conn,
                 Action::Edit,
-                Some(&current),
-                Some(&row),
-                Some(&user.id),
-                now,
-            )?;
-            let mut article = view::full(conn, row)?;
-            super::review::attach(conn, &mut article)?;
-            Ok(article)
+                &current,
+                current.version,
+                &changes,
+                &user.id,
+            )
         })
         .await?;
     let mut response = view::respond(&req, &article, Audience::Private)?;

@@ -2,7 +2,7 @@
 //! a correction, a restore) is recorded by the persistence write path with a
 //! full snapshot. Here: the history, one revision, and restoring one.
 
-use super::access::{check_if_match, load_for, lost_race};
+use super::access::{check_if_match, load_for, save};
 use super::input::{self, UpdateArticle};
 use super::view::{self, ArticleView};
 use super::{find, not_found};
@@ -22,7 +22,7 @@ use toasoan_domain::revision::Snapshot;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::models::revision::{RevisionSummaryRow, Saver};
-use toasoan_persistence::queries::{articles, events, revisions};
+use toasoan_persistence::queries::revisions;
 use toasoan_persistence::{DbConn, time};
 use utoipa::{IntoParams, ToSchema};
 
@@ -336,22 +336,14 @@ pub async fn restore_article_revision(
                 serde_json::from_str(&revision.snapshot).map_err(ApiError::internal)?;
             let input = restoring(snapshot, &current, &user);
             let changes = input::changes(conn, input, &current)?.saved_by(saver);
-            if !articles::update(conn, &current.id, current.version, &changes)? {
-                return Err(lost_race(conn, &current.id, current.version));
-            }
-            let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
-            let now = changes.updated_at.unwrap_or_else(time::now);
-            events::article_written(
+            save(
                 conn,
                 Action::Edit,
-                Some(&current),
-                Some(&row),
-                Some(&user.id),
-                now,
-            )?;
-            let mut article = view::full(conn, row)?;
-            super::review::attach(conn, &mut article)?;
-            Ok(article)
+                &current,
+                current.version,
+                &changes,
+                &user.id,
+            )
         })
         .await?;
     view::respond(&req, &article, Audience::Private)

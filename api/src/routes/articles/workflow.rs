@@ -2,8 +2,7 @@
 //! with an optional expiry), unpublish, archive; each records the event
 //! readers would notice (`events::article_written`).
 
-use super::access::{check_if_match, load_for, lost_race};
-use super::not_found;
+use super::access::{check_if_match, load_for, save};
 use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
@@ -16,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use toasoan_domain::article::{Action, Status};
 use toasoan_persistence::models::article::ArticleChanges;
-use toasoan_persistence::queries::{articles, events, review_notes};
+use toasoan_persistence::queries::review_notes;
 use toasoan_persistence::time;
 use utoipa::ToSchema;
 
@@ -113,24 +112,10 @@ pub(crate) async fn transition(
                 ..ArticleChanges::next_version(current.version, now)
             }
             .saved_by(saver);
-            if !articles::update(conn, &current.id, current.version, &changes)? {
-                return Err(lost_race(conn, &current.id, current.version));
-            }
             if let Some(note) = &note {
                 review_notes::insert(conn, &current.id, note, &user.id, now)?;
             }
-            let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
-            events::article_written(
-                conn,
-                action,
-                Some(&current),
-                Some(&row),
-                Some(&user.id),
-                now,
-            )?;
-            let mut article = view::full(conn, row)?;
-            super::review::attach(conn, &mut article)?;
-            Ok(article)
+            save(conn, action, &current, current.version, &changes, &user.id)
         })
         .await?;
     view::respond(&req, &article, Audience::Private)

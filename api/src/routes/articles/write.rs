@@ -1,9 +1,8 @@
 //! Writing articles: create (always a draft), update with optimistic
 //! locking, delete.
 
-use super::access::{check_if_match, load_for, lost_race};
+use super::access::{check_if_match, load_for, lost_race, save};
 use super::input::{self, CreateArticle, UpdateArticle};
-use super::not_found;
 use super::view::{self, ArticleView};
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
@@ -121,22 +120,7 @@ pub async fn update_article(
             }
             check_if_match(conn, &if_match, &current)?;
             let changes = input::changes(conn, input, &current)?.saved_by(saver);
-            if !articles::update(conn, &current.id, expected, &changes)? {
-                return Err(lost_race(conn, &current.id, expected));
-            }
-            let row = articles::find(conn, &current.id)?.ok_or_else(not_found)?;
-            let now = changes.updated_at.unwrap_or_else(time::now);
-            events::article_written(
-                conn,
-                Action::Edit,
-                Some(&current),
-                Some(&row),
-                Some(&user.id),
-                now,
-            )?;
-            let mut article = view::full(conn, row)?;
-            super::review::attach(conn, &mut article)?;
-            Ok(article)
+            save(conn, Action::Edit, &current, expected, &changes, &user.id)
         })
         .await?;
     written(&req, &article, StatusCode::OK)
