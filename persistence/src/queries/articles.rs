@@ -571,7 +571,7 @@ pub fn bodies(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, 
 }
 
 /// Whole articles by ids, in one query, in no particular order.
-pub fn find_many(conn: &mut DbConn, ids: &[String]) -> Result<Vec<ArticleRow>, DbError> {
+pub fn whole_by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<ArticleRow>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }

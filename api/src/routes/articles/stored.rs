@@ -44,7 +44,7 @@ fn render_queued(conn: &mut DbConn) -> Result<(), DbError> {
 /// (status `published`, whenever that is; visibility is decided at read
 /// time), with a view count of 0 to be spliced.
 pub fn render(conn: &mut DbConn, ids: &[String]) -> Result<(), ApiError> {
-    let rows = articles::find_many(conn, ids)?;
+    let rows = articles::whole_by_ids(conn, ids)?;
     let mut notes: HashMap<String, Vec<CorrectionView>> = HashMap::new();
     for row in corrections::of_many(conn, ids)? {
         notes
@@ -150,11 +150,8 @@ pub fn page(
         .collect();
     let mut live = HashMap::new();
     if !missing.is_empty() {
-        let summaries = view::summaries(
-            conn,
-            articles::summaries_by_ids(conn, &missing)?,
-            Utc::now(),
-        )?;
+        let rows = articles::summaries_by_ids(conn, &missing)?;
+        let summaries = view::summaries(conn, rows, Utc::now())?;
         for summary in summaries {
             let json = serde_json::to_string(&summary).map_err(ApiError::internal)?;
             live.insert(summary.id, json);
