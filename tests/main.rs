@@ -23,6 +23,7 @@ mod readership;
 mod revisions;
 mod search;
 mod seed;
+mod stored_documents;
 mod taxonomy;
 mod taxonomy_versions;
 mod users;

@@ -145,8 +145,20 @@ pub fn respond_page<T: Serialize>(
     page: &Page<T>,
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
-    let mut response = respond(req, page, "", audience)?;
-    if let Some(next) = &page.meta.next_cursor
+    let body = serde_json::to_vec(page).map_err(ApiError::internal)?;
+    respond_page_bytes(req, body, page.meta.next_cursor.as_deref(), audience)
+}
+
+/// Sends a serialized list page with its ETag and a `Link: rel="next"`
+/// header when `next_cursor` is given.
+pub fn respond_page_bytes(
+    req: &HttpRequest,
+    body: Vec<u8>,
+    next_cursor: Option<&str>,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = respond_bytes(req, body, "application/json", "", audience)?;
+    if let Some(next) = next_cursor
         && let Ok(value) = header::HeaderValue::from_str(&next_link(req, next))
     {
         response.headers_mut().insert(header::LINK, value);

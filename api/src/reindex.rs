@@ -1,5 +1,5 @@
-//! `toasoan reindex`: rebuilds the search index from the stored articles,
-//! and measures their bodies again (word count, reading time), for upgrades
+//! `toasoan reindex`: rebuilds the search index and the stored public
+//! documents from the stored articles, and measures their bodies again (word count, reading time), for upgrades
 //! (articles written before search or those measures existed) and repairs.
 //! Start-up never does this on its own.
 
@@ -20,6 +20,9 @@ pub fn run(pool: &Pool) -> Result<u64, DbError> {
     let done = write_tx(&mut conn, |c| {
         // Word counts and reading times of articles stored before they were.
         articles::remeasure_all(c)?;
+        // Stored public documents, rendered again before this commits
+        // (databases from before they existed have none).
+        toasoan_persistence::queries::documents::stale_all(c)?;
         search::reindex_all(c, &mut |done, total| {
             bar.set_length(total);
             bar.set_position(done);

@@ -33,6 +33,8 @@ pub enum StartError {
 
 /// Opens the database pool and migrates it.
 pub fn open_database(config: &Config) -> Result<Pool, StartError> {
+    // Every write transaction renders the article documents it made stale.
+    crate::routes::articles::stored::install();
     std::fs::create_dir_all(&config.data_dir).map_err(|e| {
         StartError::Io(format!(
             "cannot create data directory {:?}: {e}",

@@ -172,7 +172,11 @@ where
         DbConn::Pg(pg) => AnsiTransactionManager::begin_transaction(pg),
     };
     begun.map_err(|e| E::from(DbError::from(e)))?;
-    match work(conn) {
+    // Documents the work made stale are rendered again before it commits.
+    match work(conn).and_then(|value| {
+        crate::queries::documents::render_queued(conn).map_err(E::from)?;
+        Ok(value)
+    }) {
         Ok(value) => {
             <DbConn as Connection>::TransactionManager::commit_transaction(conn)
                 .map_err(|e| E::from(DbError::from(e)))?;

@@ -204,6 +204,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    article_documents (article_id) {
+        article_id -> Text,
+        list_entry -> Text,
+        etag -> Text,
+        document -> Text,
+    }
+}
+
+diesel::table! {
+    document_queue (article_id) {
+        article_id -> Text,
+    }
+}
+
+diesel::table! {
     article_view_hours (article_id, hour) {
         article_id -> Text,
         hour -> Timestamp,
@@ -284,8 +299,11 @@ diesel::joinable!(article_review_notes -> articles (article_id));
 diesel::joinable!(article_review_notes -> users (created_by));
 diesel::joinable!(due_work -> articles (article_id));
 diesel::joinable!(featured_slots -> articles (article_id));
+diesel::joinable!(article_documents -> articles (article_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    article_documents,
+    document_queue,
     article_view_totals,
     article_view_hours,
     users,

@@ -11,7 +11,8 @@ use crate::models::revision::Saver;
 use crate::models::stored::Stored;
 use crate::models::tag::TagRow;
 use crate::schema::{
-    article_authors, article_slug_redirects, article_tags, articles, authors, tags,
+    article_authors, article_documents, article_slug_redirects, article_tags, article_view_totals,
+    articles, authors, tags,
 };
 use crate::{DbConn, DbError, search};
 use chrono::NaiveDateTime;
@@ -222,6 +223,46 @@ pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, 
     Ok(query.limit(q.limit).load(conn)?)
 }
 
+/// One page of a list as stored entries (with the live view totals): the
+/// filters, order and index walk of `list`, in one query.
+pub fn list_entries(
+    conn: &mut DbConn,
+    q: &ListQuery,
+) -> Result<Vec<super::documents::EntryRow>, DbError> {
+    let cursor_at = match &q.after {
+        Some(Position::Published(at, _)) => Some(*at),
+        _ => None,
+    };
+    let boxed = articles::table
+        .left_join(article_documents::table)
+        .left_join(article_view_totals::table)
+        .select((
+            articles::id,
+            articles::published_at,
+            article_documents::list_entry.nullable(),
+            article_view_totals::views.nullable(),
+        ))
+        .into_boxed();
+    let (mut query, by_publication) = filtered!(boxed, q, cursor_at);
+    match &q.after {
+        Some(Position::Published(at, id)) => {
+            query = query.filter(
+                articles::published_at
+                    .lt(*at)
+                    .or(articles::id.lt(id.clone())),
+            );
+        }
+        Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
+        None => {}
+    }
+    query = if by_publication {
+        query.order((articles::published_at.desc(), articles::id.desc()))
+    } else {
+        query.order(articles::id.desc())
+    };
+    Ok(query.limit(q.limit).load(conn)?)
+}
+
 /// How many articles the list's filters select, on every page together
 /// (`count=exact`; the cursor and the page size do not count).
 pub fn count(conn: &mut DbConn, q: &ListQuery) -> Result<i64, DbError> {
@@ -323,6 +364,7 @@ pub fn insert(conn: &mut DbConn, new: &NewArticle) -> Result<(), DbError> {
     replace_tags(conn, &new.id, &new.tags)?;
     super::related::replace_picks(conn, &new.id, &new.related)?;
     search::index_article(conn, &new.id)?;
+    super::documents::stale(conn, std::slice::from_ref(&new.id))?;
     let saver = Saver {
         user_id: new.created_by.clone(),
         ..Saver::default()
@@ -386,6 +428,7 @@ pub fn update(
     if text_changed {
         search::index_article(conn, id)?;
     }
+    super::documents::stale(conn, &[id.to_owned()])?;
     revisions::record(conn, id, &changes.saved_by)?;
     Ok(true)
 }
@@ -524,6 +567,17 @@ pub fn bodies(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, String, 
     Ok(articles::table
         .filter(articles::id.eq_any(ids))
         .select((articles::id, articles::body, articles::body_html))
+        .load(conn)?)
+}
+
+/// Whole articles by ids, in one query, in no particular order.
+pub fn whole_by_ids(conn: &mut DbConn, ids: &[String]) -> Result<Vec<ArticleRow>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(articles::table
+        .filter(articles::id.eq_any(ids))
+        .select(ArticleRow::as_select())
         .load(conn)?)
 }
 

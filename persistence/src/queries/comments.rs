@@ -127,6 +127,8 @@ fn bump(conn: &mut DbConn, article_id: &str, delta: i32) -> Result<(), DbError> 
         diesel::update(articles::table.find(article_id))
             .set(articles::comment_count.eq(articles::comment_count + delta))
             .execute(conn)?;
+        // The count is in what readers get of the article.
+        super::documents::stale(conn, &[article_id.to_owned()])?;
     }
     Ok(())
 }

@@ -22,3 +22,20 @@ pub fn of(conn: &mut DbConn, article_id: &str) -> Result<Vec<CorrectionRow>, DbE
         .select(CorrectionRow::as_select())
         .load(conn)?)
 }
+
+/// The corrections of many articles in one query, each article's oldest
+/// first.
+pub fn of_many(conn: &mut DbConn, article_ids: &[String]) -> Result<Vec<CorrectionRow>, DbError> {
+    if article_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(corrections::table
+        .filter(corrections::article_id.eq_any(article_ids))
+        .order((
+            corrections::article_id,
+            corrections::created_at,
+            corrections::id,
+        ))
+        .select(CorrectionRow::as_select())
+        .load(conn)?)
+}

@@ -122,6 +122,8 @@ pub fn update(
             row.alt.as_deref(),
         );
         row.updated_at = now;
+        // Articles show their cover's caption, credit and alt.
+        super::documents::stale_covering(conn, &row.id)?;
         diesel::update(images::table.filter(images::id.eq(&row.id)))
             .set((
                 images::caption.eq(&row.caption),

@@ -7,6 +7,7 @@ pub mod categories;
 pub mod comments;
 pub mod corrections;
 pub mod counts;
+pub mod documents;
 pub mod due_work;
 pub mod events;
 pub mod featured;

@@ -13,10 +13,18 @@ pub fn get(conn: &mut DbConn) -> Result<SiteRow, DbError> {
         .first(conn)?)
 }
 
-/// Changes the settings.
+/// Changes the settings. A new time zone changes every stored article
+/// document (`published_at_local`): all are rendered again.
 pub fn update(conn: &mut DbConn, changes: &SiteChanges) -> Result<(), DbError> {
+    let zone_changed = match &changes.time_zone {
+        Some(zone) => *zone != get(conn)?.time_zone,
+        None => false,
+    };
     diesel::update(site_settings::table.find(1))
         .set(changes)
         .execute(conn)?;
+    if zone_changed {
+        super::documents::stale_all(conn)?;
+    }
     Ok(())
 }

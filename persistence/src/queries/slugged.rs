@@ -228,6 +228,9 @@ macro_rules! slugged {
                     forget_old_slug(conn, stringify!($table), slug)?;
                     remember_old_slug(conn, stringify!($table), &current.slug, &current.id)?;
                 }
+                // Articles show the row's name and slug.
+                let showing = $crate::queries::documents::showing(conn, Self::KIND, &current.id)?;
+                $crate::queries::documents::stale(conn, &showing)?;
                 if changes.name.is_some() {
                     let indexed: $crate::queries::slugged::Indexed = $indexed;
                     let articles = indexed(conn, &current.id)?;
@@ -243,6 +246,7 @@ macro_rules! slugged {
             ) -> Result<bool, $crate::DbError> {
                 let indexed: $crate::queries::slugged::Indexed = $indexed;
                 let articles = indexed(conn, id)?;
+                let showing = $crate::queries::documents::showing(conn, Self::KIND, id)?;
                 let mut query = diesel::delete($table::table)
                     .filter($table::id.eq(id))
                     .into_boxed();
@@ -253,6 +257,7 @@ macro_rules! slugged {
                 if deleted {
                     $crate::queries::slugged::forget_old_slugs_of(conn, stringify!($table), id)?;
                     $crate::search::index_articles(conn, &articles)?;
+                    $crate::queries::documents::stale(conn, &showing)?;
                 }
                 Ok(deleted)
             }

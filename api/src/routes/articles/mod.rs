@@ -15,6 +15,7 @@ pub mod review;
 pub mod revisions;
 pub mod search;
 pub mod shape;
+pub mod stored;
 pub mod view;
 pub mod workflow;
 pub mod write;
@@ -31,7 +32,7 @@ use write::*;
 
 use crate::caller::{AuthUser, Viewer};
 use crate::error::{ApiError, Code, Problem};
-use crate::http_cache::{Audience, respond_page};
+use crate::http_cache::{Audience, respond_page, respond_page_bytes, respond_tagged};
 use crate::pagination::{self, Page};
 use crate::responses::*;
 use crate::state::AppState;
@@ -45,7 +46,7 @@ use toasoan_domain::site::Site;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::queries::articles::{Found, Position};
-use toasoan_persistence::queries::{articles, site, views};
+use toasoan_persistence::queries::{articles, documents, site, views};
 use toasoan_persistence::{DbConn, time};
 use utoipa::IntoParams;
 use view::{ArticleSummary, ArticleView};
@@ -111,16 +112,25 @@ fn position(cursor: &str, by_publication: bool) -> Result<Position, ApiError> {
 }
 
 fn cursor_after(summary: &ArticleSummary, by_publication: bool) -> String {
-    match summary.published_at.filter(|_| by_publication) {
+    cursor_at(summary.published_at, &summary.id, by_publication)
+}
+
+fn cursor_at(published_at: Option<DateTime<Utc>>, id: &str, by_publication: bool) -> String {
+    match published_at.filter(|_| by_publication) {
         Some(at) => pagination::encode_cursor(
             "p",
-            &[
-                &at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-                &summary.id,
-            ],
+            &[&at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true), id],
         ),
-        None => pagination::encode_cursor("i", &[&summary.id]),
+        None => pagination::encode_cursor("i", &[id]),
     }
+}
+
+/// A list page: built live, or assembled from stored entries.
+enum Listed {
+    /// Summaries built at read time (searches, staff lists, trimmed shapes).
+    Live(Page<ArticleSummary>),
+    /// What readers see, from the stored entries.
+    Stored(stored::StoredPage),
 }
 
 /// Where a page starts.
@@ -178,7 +188,8 @@ pub async fn list_articles(
         (Some(q), Some(c)) => After::Rank(search::after(c, q)?),
         (None, Some(c)) => After::Position(position(c, by_publication)?),
     };
-    let page = state
+    let plain = shape.is_plain();
+    let listed = state
         .db(move |conn| {
             let now = time::now();
             let filters = filters::resolve(conn, &query, viewer.as_ref(), now)?;
@@ -191,10 +202,12 @@ pub async fn list_articles(
                         Some(rank),
                         limit,
                         now,
-                    );
+                    )
+                    .map(Listed::Live);
                 }
                 (_, Some(q)) => {
-                    return search::page(conn, q, filters.page(None, limit), None, limit, now);
+                    return search::page(conn, q, filters.page(None, limit), None, limit, now)
+                        .map(Listed::Live);
                 }
                 (After::Position(position), None) => Some(position),
                 (_, None) => None,
@@ -205,14 +218,30 @@ pub async fn list_articles(
             } else {
                 None
             };
+            // What readers see, whole: the stored entries, in one query.
+            if plain && matches!(list.visibility, articles::Visibility::Public { .. }) {
+                let rows = documents::entries(conn, &list)?;
+                return stored::page(conn, rows, limit, total, |at, id| {
+                    cursor_at(at, id, by_publication)
+                })
+                .map(Listed::Stored);
+            }
             let rows = articles::list(conn, &list)?;
             let summaries = view::summaries_with(conn, rows, time::from_db(now), include)?;
             let mut page = Page::new(summaries, limit, |s| cursor_after(s, by_publication));
             page.meta.total = total;
-            Ok(page)
+            Ok(Listed::Live(page))
         })
         .await?;
-    respond_shaped(&state, &req, page, &shape, staff).await
+    match listed {
+        Listed::Live(page) => respond_shaped(&state, &req, page, &shape, staff).await,
+        Listed::Stored(page) => respond_page_bytes(
+            &req,
+            page.body.into_bytes(),
+            page.next_cursor.as_deref(),
+            state.audience(staff),
+        ),
+    }
 }
 
 /// Sends a page of articles, trimmed as `fields=`/`include=` ask, with the
@@ -333,6 +362,27 @@ pub async fn get_article(
     if let Some(token) = query.preview.as_deref() {
         let jsonld = with_jsonld.then_some(base);
         return preview::read_preview(&state, &req, key, token, &shape, jsonld).await;
+    }
+    // A reader's plain read: the stored document, one indexed lookup.
+    if viewer.is_none() && !with_jsonld && shape.is_plain() {
+        if let Some(key) = toasoan_persistence::queries::key(&key) {
+            let doc = state
+                .db(move |conn| Ok(documents::public_by_key(conn, &key)?))
+                .await?;
+            if let Some(doc) = doc.filter(|d| d.is_public(Utc::now())) {
+                state.views.record(&doc.id);
+                let audience =
+                    until_expiry(state.audience(false), doc.unpublish_at.map(time::from_db));
+                let body = stored::with_views(&doc.document, doc.views.unwrap_or(0));
+                return respond_tagged(
+                    &req,
+                    body.into_bytes(),
+                    "application/json",
+                    doc.etag,
+                    audience,
+                );
+            }
+        }
     }
     let found = state
         .db(move |conn| {

@@ -316,25 +316,54 @@ pub fn summaries_with(
 pub fn full(conn: &mut DbConn, row: ArticleRow) -> Result<ArticleView, ApiError> {
     let corrections = corrections::of(conn, &row.id)?
         .into_iter()
-        .map(|c| CorrectionView {
-            text: c.text,
-            at: toasoan_persistence::time::from_db(c.created_at),
-        })
+        .map(CorrectionView::from)
         .collect();
     let article = Article::try_from(row)?;
     let relations = Relations::load(conn, std::slice::from_ref(&article.meta))?;
     let related_ids = related::picks_of(conn, &article.meta.id.to_string())?;
-    let created_at = article.meta.created_at;
-    Ok(ArticleView {
-        summary: relations.summary(article.meta, Utc::now()),
-        body: article.body.blocks().to_vec(),
-        body_html: article.body_html,
+    Ok(assemble(
+        &relations,
+        article.meta,
+        article.body.blocks().to_vec(),
+        article.body_html,
+        corrections,
+        Some(related_ids),
+        Utc::now(),
+    ))
+}
+
+/// An article's view from its parts and its loaded relations, as seen at
+/// `now`: the one place a whole article is put together (live reads and
+/// the stored documents both come from it).
+pub fn assemble(
+    relations: &Relations,
+    meta: ArticleMeta,
+    body: Vec<Block>,
+    body_html: String,
+    corrections: Vec<CorrectionView>,
+    related_ids: Option<Vec<String>>,
+    now: DateTime<Utc>,
+) -> ArticleView {
+    let created_at = meta.created_at;
+    ArticleView {
+        summary: relations.summary(meta, now),
+        body,
+        body_html,
         created_at,
         corrections,
-        related_ids: Some(related_ids),
+        related_ids,
         jsonld: None,
         review_notes: None,
-    })
+    }
+}
+
+impl From<toasoan_persistence::models::revision::CorrectionRow> for CorrectionView {
+    fn from(c: toasoan_persistence::models::revision::CorrectionRow) -> Self {
+        Self {
+            text: c.text,
+            at: toasoan_persistence::time::from_db(c.created_at),
+        }
+    }
 }
 
 /// The view readers get: without what only staff see (the related picks,

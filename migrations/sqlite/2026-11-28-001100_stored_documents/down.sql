@@ -1,0 +1,2 @@
+DROP TABLE document_queue;
+DROP TABLE article_documents;
