@@ -364,24 +364,25 @@ pub async fn get_article(
         return preview::read_preview(&state, &req, key, token, &shape, jsonld).await;
     }
     // A reader's plain read: the stored document, one indexed lookup.
-    if viewer.is_none() && !with_jsonld && shape.is_plain() {
-        if let Some(key) = toasoan_persistence::queries::key(&key) {
-            let doc = state
-                .db(move |conn| Ok(documents::public_by_key(conn, &key)?))
-                .await?;
-            if let Some(doc) = doc.filter(|d| d.is_public(Utc::now())) {
-                state.views.record(&doc.id);
-                let audience =
-                    until_expiry(state.audience(false), doc.unpublish_at.map(time::from_db));
-                let body = stored::with_views(&doc.document, doc.views.unwrap_or(0));
-                return respond_tagged(
-                    &req,
-                    body.into_bytes(),
-                    "application/json",
-                    doc.etag,
-                    audience,
-                );
-            }
+    if viewer.is_none()
+        && !with_jsonld
+        && shape.is_plain()
+        && let Some(key) = toasoan_persistence::queries::key(&key)
+    {
+        let doc = state
+            .db(move |conn| Ok(documents::public_by_key(conn, &key)?))
+            .await?;
+        if let Some(doc) = doc.filter(|d| d.is_public(Utc::now())) {
+            state.views.record(&doc.id);
+            let audience = until_expiry(state.audience(false), doc.unpublish_at.map(time::from_db));
+            let body = stored::with_views(&doc.document, doc.views.unwrap_or(0));
+            return respond_tagged(
+                &req,
+                body.into_bytes(),
+                "application/json",
+                doc.etag,
+                audience,
+            );
         }
     }
     let found = state
