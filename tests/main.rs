@@ -26,4 +26,5 @@ mod seed;
 mod taxonomy;
 mod taxonomy_versions;
 mod users;
+mod webhooks;
 mod workflow;
