@@ -9,7 +9,6 @@ pub mod guard;
 pub mod sign;
 
 use crate::config::WebhookConfig;
-use crate::startup::StartError;
 use http_client::header::{CONTENT_TYPE, HeaderValue};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -36,7 +35,7 @@ impl Deliverer {
     /// A deliverer whose client follows no redirects, uses no proxy,
     /// gives up after the configured timeout, and connects only to
     /// addresses the guard allows.
-    pub fn new(pool: Pool, config: &WebhookConfig) -> Result<Self, StartError> {
+    pub fn new(pool: Pool, config: &WebhookConfig) -> Result<Self, String> {
         let client = http_client::Client::builder()
             .redirect(http_client::redirect::Policy::none())
             .timeout(config.timeout)
@@ -46,7 +45,7 @@ impl Deliverer {
             })
             .user_agent(concat!("Toasoan-Webhooks/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| StartError::Io(format!("webhook HTTP client: {e}")))?;
+            .map_err(|e| format!("webhook HTTP client: {e}"))?;
         Ok(Self {
             pool,
             client,
@@ -92,7 +91,7 @@ impl Deliverer {
     }
 
     /// One attempt of one claimed delivery, and its outcome recorded.
-    async fn deliver(&self, claimed: Claimed) -> () {
+    async fn deliver(&self, claimed: Claimed) {
         let started = Instant::now();
         let attempt = self.attempt(&claimed).await;
         let duration_ms = i32::try_from(started.elapsed().as_millis()).unwrap_or(i32::MAX);

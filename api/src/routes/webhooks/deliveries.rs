@@ -154,8 +154,9 @@ pub async fn list_webhook_deliveries(
     Ok(response.json(page))
 }
 
-/// Sends a delivery again (admins): a new sequence of attempts, counted
-/// from one, under the same delivery id and with the same body (signed
+/// Sends a delivery again (admins).
+///
+/// A new sequence of attempts, counted from one, under the same delivery id and with the same body (signed
 /// afresh, with the current secret). Only a delivery that succeeded or
 /// failed can be sent again; a pending one retries on its own.
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver", operation_id = "redeliver_webhook_delivery", tag = "webhooks",
@@ -198,8 +199,10 @@ pub async fn redeliver_webhook_delivery(
     Ok(HttpResponse::Accepted().json(delivery_view(row)))
 }
 
-/// Sends a test event (admins): a delivery of type `ping` with
-/// `data: {webhook: {id}}`, signed like any other, logged with the rest.
+/// Sends a test event (admins).
+///
+/// A delivery of type `ping` with `data: {webhook: {id}}`, signed like
+/// any other, logged with the rest.
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/ping", operation_id = "ping_webhook", tag = "webhooks",
     security(("bearer" = [])),
     params(("id" = String, Path, format = Uuid, description = "Subscription id")),

@@ -289,8 +289,7 @@ pub async fn get_webhook(
     Ok(no_store(HttpResponse::Ok()).json(view(row)?))
 }
 
-/// Changes a subscription: URL, events, description, or enables and
-/// disables it (admins).
+/// Changes a subscription's URL, events or description, or turns it on or off (admins).
 ///
 /// Enabling a subscription the server disabled clears its
 /// `disabled_reason`; its pending deliveries go out again.
@@ -363,8 +362,9 @@ pub async fn update_webhook(
     Ok(no_store(HttpResponse::Ok()).json(view(row)?))
 }
 
-/// Deletes a subscription and its delivery log (admins). Deliveries in
-/// flight may still arrive once.
+/// Deletes a subscription and its delivery log (admins).
+///
+/// A delivery already in flight may still arrive once.
 #[utoipa::path(delete, path = "/api/v1/webhooks/{id}", operation_id = "delete_webhook", tag = "webhooks",
     security(("bearer" = [])),
     params(("id" = String, Path, format = Uuid, description = "Subscription id")),
