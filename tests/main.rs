@@ -27,4 +27,5 @@ mod stored_documents;
 mod taxonomy;
 mod taxonomy_versions;
 mod users;
+mod webhooks;
 mod workflow;

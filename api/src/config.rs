@@ -59,6 +59,82 @@ pub struct Config {
     pub draft_revisions_kept: u32,
     /// Most "Nổi bật" (featured) slots (`TOASOAN_FEATURED_MAX`, default 20).
     pub featured_max: usize,
+    /// Webhook deliveries: safety, timeouts and retries.
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are delivered (`TOASOAN_WEBHOOK_*`, see README).
+#[derive(Debug, Clone)]
+pub struct WebhookConfig {
+    /// Take `http` URLs as well as `https` (`TOASOAN_WEBHOOK_ALLOW_HTTP=true`;
+    /// development and tests).
+    pub allow_http: bool,
+    /// Let URLs reach loopback, private, link-local and other internal
+    /// addresses (`TOASOAN_WEBHOOK_ALLOW_PRIVATE=true`; development and tests).
+    pub allow_private: bool,
+    /// Longest wait for a receiver's answer (`TOASOAN_WEBHOOK_TIMEOUT_MS`, default 10 000).
+    pub timeout: Duration,
+    /// Delay before the first retry; each next one is 3.5 times longer
+    /// (`TOASOAN_WEBHOOK_RETRY_BASE_MS`, default 30 000).
+    pub retry_base: Duration,
+    /// Attempts before a delivery is marked failed (`TOASOAN_WEBHOOK_MAX_ATTEMPTS`, default 8).
+    pub max_attempts: u32,
+    /// How often this instance looks for due deliveries (`TOASOAN_WEBHOOK_INTERVAL_MS`, default 1 000).
+    pub interval: Duration,
+    /// A subscription whose every attempt failed for this long is disabled
+    /// (`TOASOAN_WEBHOOK_DISABLE_AFTER_SECS`, default 259 200: three days).
+    pub disable_after: Duration,
+    /// Deliveries one instance sends at once (`TOASOAN_WEBHOOK_CONCURRENCY`, default 16).
+    pub concurrency: usize,
+}
+
+impl WebhookConfig {
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            allow_http: flag(get, "TOASOAN_WEBHOOK_ALLOW_HTTP")?,
+            allow_private: flag(get, "TOASOAN_WEBHOOK_ALLOW_PRIVATE")?,
+            timeout: Duration::from_millis(number(
+                get,
+                "TOASOAN_WEBHOOK_TIMEOUT_MS",
+                10_000,
+                100..=300_000,
+            )?),
+            retry_base: Duration::from_millis(number(
+                get,
+                "TOASOAN_WEBHOOK_RETRY_BASE_MS",
+                30_000,
+                1..=86_400_000,
+            )?),
+            max_attempts: u32::try_from(number(get, "TOASOAN_WEBHOOK_MAX_ATTEMPTS", 8, 1..=50)?)
+                .unwrap_or(8),
+            interval: Duration::from_millis(number(
+                get,
+                "TOASOAN_WEBHOOK_INTERVAL_MS",
+                1_000,
+                10..=600_000,
+            )?),
+            disable_after: Duration::from_secs(number(
+                get,
+                "TOASOAN_WEBHOOK_DISABLE_AFTER_SECS",
+                3 * 86_400,
+                0..=365 * 86_400,
+            )?),
+            concurrency: usize::try_from(number(get, "TOASOAN_WEBHOOK_CONCURRENCY", 16, 1..=256)?)
+                .unwrap_or(16),
+        })
+    }
+}
+
+/// A true/false variable, false when unset.
+fn flag(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, ConfigError> {
+    match get(name).as_deref().map(str::trim) {
+        None | Some("0" | "false" | "no") => Ok(false),
+        Some("1" | "true" | "yes") => Ok(true),
+        Some(other) => Err(ConfigError {
+            name,
+            message: format!("expected true or false, got {other:?}"),
+        }),
+    }
 }
 
 /// How reader comments are taken (`TOASOAN_COMMENTS_*`, see README).
@@ -271,6 +347,7 @@ impl Config {
                 1..=100,
             )?)
             .unwrap_or(toasoan_domain::placement::DEFAULT_FEATURED_MAX),
+            webhooks: WebhookConfig::from_lookup(&get)?,
         })
     }
 }
@@ -533,6 +610,33 @@ mod tests {
             ("TOASOAN_COMMENTS_RATE_PER_ARTICLE", "0/60"),
             ("TOASOAN_COMMENTS_PREMODERATE", "maybe"),
             ("TOASOAN_COMMENTS_MAX_DEPTH", "0"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err();
+            assert!(err.to_string().starts_with(name), "{err}");
+        }
+    }
+
+    #[test]
+    fn webhook_settings_are_safe_by_default_and_parse() {
+        let w = config(&[]).unwrap().webhooks;
+        assert!(!w.allow_http && !w.allow_private);
+        assert_eq!(w.timeout, Duration::from_secs(10));
+        assert_eq!(w.retry_base, Duration::from_secs(30));
+        assert_eq!(w.max_attempts, 8);
+        assert_eq!(w.disable_after, Duration::from_secs(3 * 86_400));
+        let w = config(&[
+            ("TOASOAN_WEBHOOK_ALLOW_HTTP", "true"),
+            ("TOASOAN_WEBHOOK_ALLOW_PRIVATE", "1"),
+            ("TOASOAN_WEBHOOK_RETRY_BASE_MS", "50"),
+        ])
+        .unwrap()
+        .webhooks;
+        assert!(w.allow_http && w.allow_private);
+        assert_eq!(w.retry_base, Duration::from_millis(50));
+        for (name, value) in [
+            ("TOASOAN_WEBHOOK_ALLOW_PRIVATE", "perhaps"),
+            ("TOASOAN_WEBHOOK_MAX_ATTEMPTS", "0"),
+            ("TOASOAN_WEBHOOK_TIMEOUT_MS", "10"),
         ] {
             let err = config(&[(name, value)]).unwrap_err();
             assert!(err.to_string().starts_with(name), "{err}");

@@ -29,3 +29,4 @@ pub mod startup;
 pub mod state;
 pub mod taxonomy;
 pub mod views;
+pub mod webhooks;

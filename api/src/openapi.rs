@@ -37,6 +37,7 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "feeds", description = "RSS, JSON Feed and sitemaps for readers and search engines"),
         (name = "comments", description = "Reader comments and their moderation"),
         (name = "events", description = "What readers saw change, recorded once each (admins)"),
+        (name = "webhooks", description = "Signed, retried, logged deliveries of events to other systems (admins)"),
     )
 )]
 pub struct ApiDoc;

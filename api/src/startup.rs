@@ -183,6 +183,10 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         state.config.views_flush,
     );
     crate::due_work::spawn_loop(state.pool.clone(), state.config.due_work_interval);
+    crate::webhooks::spawn_loop(
+        crate::webhooks::Deliverer::new(state.pool.clone(), &state.config.webhooks)
+            .map_err(StartError::Io)?,
+    );
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = workers {
         server = server.workers(workers);

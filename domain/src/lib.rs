@@ -24,5 +24,6 @@ pub mod slug;
 pub mod tag;
 pub mod text;
 pub mod user;
+pub mod webhook;
 
 pub use error::{FieldError, ValidationErrors};

@@ -123,6 +123,10 @@ registry! {
     CommentNotFound = (404, "comment_not_found"),
     /// The article has no revision with this number.
     RevisionNotFound = (404, "revision_not_found"),
+    /// No such webhook subscription.
+    WebhookNotFound = (404, "webhook_not_found"),
+    /// The subscription has no delivery with this id.
+    DeliveryNotFound = (404, "delivery_not_found"),
     /// The path exists but not with this method; `Allow` lists the methods.
     MethodNotAllowed = (405, "method_not_allowed"),
     /// No representation matches the request's `Accept*` headers.
@@ -149,6 +153,10 @@ registry! {
     DuplicateComment = (409, "duplicate_comment"),
     /// Articles use the image as cover or in their body; `used_by` lists them.
     ImageInUse = (409, "image_in_use"),
+    /// The subscription is disabled; enable it (`PATCH` with `active: true`) first.
+    WebhookInactive = (409, "webhook_inactive"),
+    /// The delivery is still pending; its next attempt comes on its own.
+    DeliveryPending = (409, "delivery_pending"),
     /// The change would leave no active admin.
     LastAdmin = (409, "last_admin"),
     /// An admin cannot demote or disable their own account.

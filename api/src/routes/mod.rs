@@ -18,6 +18,7 @@ pub mod site;
 pub mod sitemaps;
 pub mod tags;
 pub mod users;
+pub mod webhooks;
 
 use crate::router::Endpoint;
 
@@ -39,6 +40,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         popularity::endpoints,
         comments::endpoints,
         events::endpoints,
+        webhooks::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

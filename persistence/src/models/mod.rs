@@ -14,6 +14,7 @@ pub mod site;
 pub mod stored;
 pub mod tag;
 pub mod user;
+pub mod webhook;
 
 use crate::DbError;
 use toasoan_domain::slug::Slug;

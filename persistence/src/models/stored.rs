@@ -158,3 +158,28 @@ impl StoredText for toasoan_domain::event::DueKind {
         Self::parse(raw).map_err(|_| format!("stored due work {raw:?} is unknown"))
     }
 }
+
+impl StoredText for toasoan_domain::webhook::DeliveryStatus {
+    fn text(self) -> &'static str {
+        self.as_str()
+    }
+    fn read(raw: &str) -> Result<Self, String> {
+        Self::parse(raw).map_err(|_| format!("stored delivery status {raw:?} is unknown"))
+    }
+}
+
+impl From<toasoan_domain::webhook::DeliveryStatus>
+    for Stored<toasoan_domain::webhook::DeliveryStatus>
+{
+    fn from(value: toasoan_domain::webhook::DeliveryStatus) -> Self {
+        Stored(value)
+    }
+}
+
+impl From<Stored<toasoan_domain::webhook::DeliveryStatus>>
+    for toasoan_domain::webhook::DeliveryStatus
+{
+    fn from(stored: Stored<toasoan_domain::webhook::DeliveryStatus>) -> Self {
+        stored.0
+    }
+}

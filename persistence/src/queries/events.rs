@@ -4,7 +4,7 @@
 //! it is; scheduled publications and expiries are recorded by
 //! [`super::due_work`] when their time comes.
 
-use super::due_work;
+use super::{due_work, webhooks};
 use crate::models::article::ArticleRow;
 use crate::models::event::EventRow;
 use crate::models::stored::Stored;
@@ -55,7 +55,8 @@ pub fn article_written(
     Ok(recorded)
 }
 
-/// Stores one event about `article` (as it is at `occurred_at`).
+/// Stores one event about `article` (as it is at `occurred_at`), with a
+/// delivery for each webhook subscription that takes it.
 pub fn record(
     conn: &mut DbConn,
     event_type: EventType,
@@ -75,6 +76,7 @@ pub fn record(
     diesel::insert_into(events::table)
         .values(row.clone())
         .execute(conn)?;
+    webhooks::fan_out(conn, &row)?;
     Ok(row)
 }
 

@@ -23,6 +23,7 @@ pub mod slugged;
 pub mod tags;
 pub mod users;
 pub mod views;
+pub mod webhooks;
 
 use crate::DbError;
 use diesel::QueryResult;
