@@ -356,7 +356,7 @@ pub async fn update_webhook(
                 changes.disabled_reason = None;
                 changes.disabled_at = None;
             }
-            Ok(webhooks::update(conn, &id, &changes)?.ok_or_else(webhook_not_found)?)
+            webhooks::update(conn, &id, &changes)?.ok_or_else(webhook_not_found)
         })
         .await?;
     Ok(no_store(HttpResponse::Ok()).json(view(row)?))
