@@ -579,7 +579,7 @@ async fn search_follows_a_category_move_and_the_featured_flag() {
         .draft(json!({"title": "Cầu Rồng phun lửa", "category_id": "thoi-su", "body": []}))
         .await;
     let id = draft["id"].as_str().expect("id");
-    editor.publish(id, Some("2024-01-01T08:00:00Z")).await;
+    let mut version = editor.publish(id, Some("2024-01-01T08:00:00Z")).await["version"].clone();
     let found = |category: &'static str| {
         let app = &app;
         async move {
@@ -589,20 +589,17 @@ async fn search_follows_a_category_move_and_the_featured_flag() {
     assert_eq!((found("thoi-su").await, found("the-thao").await), (1, 0));
 
     // Neither change touches the searchable text.
-    for (change, version) in [
-        (json!({"category_id": "the-thao"}), 3),
-        (json!({"featured": true}), 4),
+    for change in [
+        json!({"category_id": "the-thao"}),
+        json!({"featured": true}),
     ] {
         let mut body = change.clone();
-        body["version"] = json!(version);
+        body["version"] = version;
         let res = editor.patch(&format!("/api/v1/articles/{id}"), body).await;
         let status = res.status();
-        assert_eq!(
-            status,
-            StatusCode::OK,
-            "{change}: {}",
-            res.text().await.unwrap_or_default()
-        );
+        let text = res.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::OK, "{change}: {text}");
+        version = serde_json::from_str::<Value>(&text).expect("json")["version"].clone();
     }
     assert_eq!(
         (found("thoi-su").await, found("the-thao").await),
