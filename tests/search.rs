@@ -570,6 +570,52 @@ async fn the_index_follows_edits_renames_and_deletes() {
 }
 
 #[actix_web::test]
+async fn search_follows_a_category_move_and_the_featured_flag() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    editor.category("Thời sự", None).await;
+    editor.category("Thể thao", None).await;
+    let draft = editor
+        .draft(json!({"title": "Cầu Rồng phun lửa", "category_id": "thoi-su", "body": []}))
+        .await;
+    let id = draft["id"].as_str().expect("id");
+    let mut version = editor.publish(id, Some("2024-01-01T08:00:00Z")).await["version"].clone();
+    let found = |category: &'static str| {
+        let app = &app;
+        async move {
+            slugs(&search(&app.anon(), &[("q", "cau rong"), ("category", category)]).await).len()
+        }
+    };
+    assert_eq!((found("thoi-su").await, found("the-thao").await), (1, 0));
+
+    // Neither change touches the searchable text.
+    for change in [
+        json!({"category_id": "the-thao"}),
+        json!({"featured": true}),
+    ] {
+        let mut body = change.clone();
+        body["version"] = version;
+        let res = editor.patch(&format!("/api/v1/articles/{id}"), body).await;
+        let status = res.status();
+        let text = res.text().await.unwrap_or_default();
+        assert_eq!(status, StatusCode::OK, "{change}: {text}");
+        version = serde_json::from_str::<Value>(&text).expect("json")["version"].clone();
+    }
+    assert_eq!(
+        (found("thoi-su").await, found("the-thao").await),
+        (0, 1),
+        "found in the category it moved to"
+    );
+    assert_eq!(
+        search(&app.anon(), &[("q", "cau rong"), ("featured", "true")]).await["data"][0]["id"],
+        id
+    );
+    assert!(
+        slugs(&search(&app.anon(), &[("q", "cau rong"), ("featured", "false")]).await).is_empty()
+    );
+}
+
+#[actix_web::test]
 async fn reindex_rebuilds_a_lost_index() {
     use diesel::{Connection, RunQueryDsl};
     let app = TestApp::spawn().await;

@@ -77,6 +77,22 @@ pub(crate) fn tsquery(query: &SearchQuery) -> String {
     groups.join(" & ")
 }
 
+/// The tsquery over the words without positions (`article_search.words`):
+/// every word of every group, phrases as plain words (a stripped vector
+/// matches no phrase; `has_phrase` says when `tsquery` must check them).
+pub(crate) fn tsquery_words(query: &SearchQuery) -> String {
+    query
+        .terms()
+        .map(|(t, prefix)| format!("{}{}", ts_quote(&t.folded), if prefix { ":*" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(" & ")
+}
+
+/// True when the query holds a phrase of two words or more.
+pub(crate) fn has_phrase(query: &SearchQuery) -> bool {
+    query.groups().iter().any(|g| g.terms.len() > 1)
+}
+
 /// The tsquery that earns the exact-mark bonus; `None` without marks.
 pub(crate) fn tsquery_exact(query: &SearchQuery) -> Option<String> {
     let marked = query.marked_terms();
@@ -121,6 +137,12 @@ mod tests {
             tsquery(&q("\"học tập\" làm th")),
             "('hoc' <-> 'tap') & 'lam' & 'th':*"
         );
+        assert_eq!(
+            tsquery_words(&q("\"học tập\" làm th")),
+            "'hoc' & 'tap' & 'lam' & 'th':*"
+        );
+        assert!(has_phrase(&q("\"học tập\" làm")));
+        assert!(!has_phrase(&q("học tập")));
         assert_eq!(tsquery_exact(&q("Bạc")).as_deref(), Some("'bạc':*"));
         assert_eq!(tsquery_exact(&q("bac")), None);
     }

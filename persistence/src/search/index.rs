@@ -10,6 +10,11 @@ use std::collections::HashMap;
 use toasoan_domain::block::Block;
 use toasoan_domain::search::Document;
 
+/// The columns of `articles` that `article_search` carries on PostgreSQL
+/// (`sort_at` is `COALESCE(published_at, created_at)`).
+const PG_COPIED: &str =
+    "status, published_at, unpublish_at, category_id, featured, created_by, sort_at";
+
 /// Articles indexed per batch by `reindex_all`.
 const BATCH: usize = 500;
 
@@ -66,9 +71,11 @@ struct DocId {
 fn write(conn: &mut DbConn, id: &str, doc: &Document) -> Result<(), DbError> {
     let mut sql = Sql::for_conn(conn);
     if sql.is_pg() {
-        sql.push("INSERT INTO article_search (article_id, document, exact) VALUES (")
-            .bind(Param::Text(id.to_owned()))
-            .push(", setweight(to_tsvector('simple', ")
+        // The article's visibility columns come along (see `search::pg_ranked`);
+        // later changes to them reach the index through a trigger on `articles`.
+        sql.push("INSERT INTO article_search (article_id, document, exact, ")
+            .push(PG_COPIED)
+            .push(") SELECT a.id, setweight(to_tsvector('simple', ")
             .bind(Param::Text(doc.title.clone()))
             .push("), 'A') || setweight(to_tsvector('simple', ")
             .bind(Param::Text(doc.sapo.clone()))
@@ -78,7 +85,12 @@ fn write(conn: &mut DbConn, id: &str, doc: &Document) -> Result<(), DbError> {
             .bind(Param::Text(doc.body.clone()))
             .push("), 'D'), to_tsvector('simple', ")
             .bind(Param::Text(doc.exact.clone()))
-            .push(")) ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document, exact = EXCLUDED.exact");
+            .push("), a.status, a.published_at, a.unpublish_at, a.category_id, a.featured, a.created_by, COALESCE(a.published_at, a.created_at) FROM articles a WHERE a.id = ")
+            .bind(Param::Text(id.to_owned()))
+            .push(" ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document, exact = EXCLUDED.exact");
+        for column in PG_COPIED.split(", ") {
+            sql.push(&format!(", {column} = EXCLUDED.{column}"));
+        }
         sql.execute(conn)?;
         return Ok(());
     }

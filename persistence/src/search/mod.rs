@@ -92,24 +92,17 @@ pub fn search(
 ) -> Result<Vec<Hit>, DbError> {
     let mut sql = Sql::for_conn(conn);
     if sql.is_pg() {
+        // Only the page's articles are read from `articles`.
         pg_ranked(&mut sql, query, filters);
+        sql.push("SELECT ")
+            .push(&columns("a"))
+            .push(", page.bonus, page.relevance, page.sort_at FROM (SELECT * FROM ranked");
+        page(&mut sql, after, filters.limit);
+        sql.push(") AS page JOIN articles a ON a.id = page.id ORDER BY page.bonus DESC, page.relevance DESC, page.sort_at DESC, page.id DESC");
     } else {
         sqlite_ranked(&mut sql, query, filters);
+        page(&mut sql, after, filters.limit);
     }
-    sql.push(" WHERE 1 = 1");
-    if let Some(rank) = after {
-        sql.push(" AND (ranked.bonus, ranked.relevance, ranked.sort_at, ranked.id) < (")
-            .bind(Param::Int(rank.bonus))
-            .push(", ")
-            .bind(Param::Double(rank.relevance))
-            .push(", ")
-            .bind(Param::Time(rank.sort_at))
-            .push(", ")
-            .bind(Param::Text(rank.id.clone()))
-            .push(")");
-    }
-    sql.push(" ORDER BY ranked.bonus DESC, ranked.relevance DESC, ranked.sort_at DESC, ranked.id DESC LIMIT ")
-        .bind(Param::BigInt(filters.limit));
     let rows: Vec<HitRow> = sql.load(conn)?;
     Ok(rows
         .into_iter()
@@ -125,6 +118,24 @@ pub fn search(
         .collect())
 }
 
+/// Keeps the hits of `ranked` after `after`, best first, at most `limit`.
+fn page(sql: &mut Sql, after: Option<&Rank>, limit: i64) {
+    sql.push(" WHERE 1 = 1");
+    if let Some(rank) = after {
+        sql.push(" AND (ranked.bonus, ranked.relevance, ranked.sort_at, ranked.id) < (")
+            .bind(Param::Int(rank.bonus))
+            .push(", ")
+            .bind(Param::Double(rank.relevance))
+            .push(", ")
+            .bind(Param::Time(rank.sort_at))
+            .push(", ")
+            .bind(Param::Text(rank.id.clone()))
+            .push(")");
+    }
+    sql.push(" ORDER BY ranked.bonus DESC, ranked.relevance DESC, ranked.sort_at DESC, ranked.id DESC LIMIT ")
+        .bind(Param::BigInt(limit));
+}
+
 /// SQLite: the newest matches come straight off the FTS5 index in rowid
 /// order (CROSS JOIN fixes the join order: left to itself the planner walks
 /// every published article and runs the MATCH once per row); each hit's
@@ -138,7 +149,7 @@ fn sqlite_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
         .push(") AS relevance FROM article_search CROSS JOIN article_search_docs d ON d.doc = article_search.rowid CROSS JOIN articles a ON a.id = d.article_id WHERE article_search MATCH ")
         .bind(Param::Text(engine::fts5_match(query)))
         .push(" AND ");
-    filter(sql, filters);
+    filter(sql, filters, Target::Articles);
     sql.push(&format!(
         " ORDER BY article_search.rowid DESC LIMIT {MAX_RANKED})"
     ));
@@ -158,26 +169,33 @@ fn sqlite_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
         .push(" AS bonus, hits.relevance AS relevance, COALESCE(hits.published_at, hits.created_at) AS sort_at FROM hits) AS ranked");
 }
 
-/// PostgreSQL: the GIN index finds the matches, the newest (by id, UUIDv7)
-/// pass the filters into the window; only those are ranked.
+/// PostgreSQL: the newest (by id, UUIDv7) matches that pass the filters
+/// make the window; only those are ranked, and only the page's articles are
+/// read. The window is chosen on `article_search` alone: it carries the
+/// article's visibility columns (kept in step by a trigger on `articles`)
+/// and `words`, the document without positions, small enough to stay in the
+/// row. With common words the planner walks the newest ids and tests each
+/// row; with rarer ones it takes the GIN index of `words`. Either way no
+/// match is joined to its article, and no TOASTed `document` is read
+/// except for the window's ranking and for phrases.
 fn pg_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
     let tsquery = engine::tsquery(query);
-    // The window is chosen on ids alone; only its articles' documents (large,
-    // often TOASTed) are read back for ranking.
-    sql.push("WITH window_ids AS MATERIALIZED (SELECT s.article_id FROM article_search s JOIN articles a ON a.id = s.article_id WHERE s.document @@ to_tsquery('simple', ")
-        .bind(Param::Text(tsquery.clone()))
+    // The documents (large, often TOASTed) ride along as pointers and are
+    // read back only for the window's ranking.
+    sql.push("WITH window_docs AS MATERIALIZED (SELECT s.article_id, s.document, s.exact, s.sort_at FROM article_search s WHERE s.words @@ to_tsquery('simple', ")
+        .bind(Param::Text(engine::tsquery_words(query)))
         .push(") AND ");
-    filter(sql, filters);
+    if engine::has_phrase(query) {
+        sql.push("s.document @@ to_tsquery('simple', ")
+            .bind(Param::Text(tsquery.clone()))
+            .push(") AND ");
+    }
+    filter(sql, filters, Target::SearchTable);
     sql.push(&format!(" ORDER BY s.article_id DESC LIMIT {MAX_RANKED})"));
-    sql.push(", hits AS MATERIALIZED (SELECT ")
-        .push(&columns("a"))
-        .push(", s.document, s.exact FROM window_ids w JOIN article_search s ON s.article_id = w.article_id JOIN articles a ON a.id = w.article_id)");
-    sql.push(" SELECT * FROM (SELECT ")
-        .push(&columns("hits"))
-        .push(", ");
+    sql.push(", ranked AS (SELECT w.article_id AS id, ");
     match engine::tsquery_exact(query) {
         Some(exact) => {
-            sql.push("CASE WHEN hits.exact @@ to_tsquery('simple', ")
+            sql.push("CASE WHEN w.exact @@ to_tsquery('simple', ")
                 .bind(Param::Text(exact))
                 .push(") THEN 1 ELSE 0 END");
         }
@@ -187,21 +205,31 @@ fn pg_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
     }
     sql.push(" AS bonus, ts_rank(")
         .push(PG_WEIGHTS)
-        .push(", hits.document, to_tsquery('simple', ")
+        .push(", w.document, to_tsquery('simple', ")
         .bind(Param::Text(tsquery))
-        .push("))::float8 AS relevance, COALESCE(hits.published_at, hits.created_at) AS sort_at FROM hits) AS ranked");
+        .push("))::float8 AS relevance, w.sort_at FROM window_docs w) ");
 }
 
-/// The list filters, on the articles aliased `a`. On SQLite each column is
-/// written `+a.col`, which keeps the planner from using a list index for it:
-/// every hit's article is one primary-key lookup, never a range scan.
-fn filter(sql: &mut Sql, q: &ListQuery) {
-    let col = |name: &str| {
-        if sql.is_pg() {
-            format!("a.{name}")
-        } else {
-            format!("+a.{name}")
-        }
+/// Where `filter` reads the article's columns.
+#[derive(Clone, Copy)]
+enum Target {
+    /// `articles` aliased `a` (SQLite).
+    Articles,
+    /// `article_search` aliased `s`, which carries the same columns (PostgreSQL).
+    SearchTable,
+}
+
+/// The list filters, on `target`. On SQLite each column is written
+/// `+a.col`, which keeps the planner from using a list index for it: every
+/// hit's article is one primary-key lookup, never a range scan.
+fn filter(sql: &mut Sql, q: &ListQuery, target: Target) {
+    let col = |name: &str| match target {
+        Target::Articles => format!("+a.{name}"),
+        Target::SearchTable => format!("s.{name}"),
+    };
+    let id = match target {
+        Target::Articles => "a.id",
+        Target::SearchTable => "s.article_id",
     };
     let (status, published_at) = (col("status"), col("published_at"));
     let unpublish_at = col("unpublish_at");
@@ -240,14 +268,18 @@ fn filter(sql: &mut Sql, q: &ListQuery) {
         }
     }
     if let Some(author) = &q.author_id {
-        sql.push(" AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = ")
-            .bind(Param::Text(author.clone()))
-            .push(")");
+        sql.push(&format!(
+            " AND {id} IN (SELECT article_id FROM article_authors WHERE author_id = "
+        ))
+        .bind(Param::Text(author.clone()))
+        .push(")");
     }
     if let Some(tag) = &q.tag_id {
-        sql.push(" AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ")
-            .bind(Param::Text(tag.clone()))
-            .push(")");
+        sql.push(&format!(
+            " AND {id} IN (SELECT article_id FROM article_tags WHERE tag_id = "
+        ))
+        .bind(Param::Text(tag.clone()))
+        .push(")");
     }
     if let Some(value) = q.featured {
         sql.push(&format!(" AND {featured} = "))
@@ -269,7 +301,7 @@ fn filter(sql: &mut Sql, q: &ListQuery) {
         if ids.is_empty() {
             sql.push(" AND 1 = 0");
         } else {
-            sql.push(" AND a.id IN ").bind_list(ids);
+            sql.push(&format!(" AND {id} IN ")).bind_list(ids);
         }
     }
 }
