@@ -192,35 +192,44 @@ macro_rules! filtered {
     }};
 }
 
+/// One page of `$query` (a boxed select on `articles`) as `ListQuery`
+/// asks: its filters, the keyset walk after its cursor, its order and limit.
+macro_rules! page_of {
+    ($query:expr, $q:expr) => {{
+        let q: &ListQuery = $q;
+        let cursor_at = match &q.after {
+            Some(Position::Published(at, _)) => Some(*at),
+            _ => None,
+        };
+        let (mut query, by_publication) = filtered!($query, q, cursor_at);
+        match &q.after {
+            Some(Position::Published(at, id)) => {
+                // With `published_at <= at` above bounding the range, this
+                // only breaks ties; an OR alone would defeat the index.
+                query = query.filter(
+                    articles::published_at
+                        .lt(*at)
+                        .or(articles::id.lt(id.clone())),
+                );
+            }
+            Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
+            None => {}
+        }
+        query = if by_publication {
+            query.order((articles::published_at.desc(), articles::id.desc()))
+        } else {
+            query.order(articles::id.desc())
+        };
+        query.limit(q.limit)
+    }};
+}
+
 /// One page of article summaries (no bodies are read).
 pub fn list(conn: &mut DbConn, q: &ListQuery) -> Result<Vec<ArticleSummaryRow>, DbError> {
-    let cursor_at = match &q.after {
-        Some(Position::Published(at, _)) => Some(*at),
-        _ => None,
-    };
     let boxed = articles::table
         .select(ArticleSummaryRow::as_select())
         .into_boxed();
-    let (mut query, by_publication) = filtered!(boxed, q, cursor_at);
-    match &q.after {
-        Some(Position::Published(at, id)) => {
-            // With `published_at <= at` above bounding the range, this only
-            // breaks ties; an OR alone would defeat the index.
-            query = query.filter(
-                articles::published_at
-                    .lt(*at)
-                    .or(articles::id.lt(id.clone())),
-            );
-        }
-        Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
-        None => {}
-    }
-    query = if by_publication {
-        query.order((articles::published_at.desc(), articles::id.desc()))
-    } else {
-        query.order(articles::id.desc())
-    };
-    Ok(query.limit(q.limit).load(conn)?)
+    Ok(page_of!(boxed, q).load(conn)?)
 }
 
 /// One page of a list as stored entries (with the live view totals): the
@@ -229,10 +238,6 @@ pub fn list_entries(
     conn: &mut DbConn,
     q: &ListQuery,
 ) -> Result<Vec<super::documents::EntryRow>, DbError> {
-    let cursor_at = match &q.after {
-        Some(Position::Published(at, _)) => Some(*at),
-        _ => None,
-    };
     let boxed = articles::table
         .left_join(article_documents::table)
         .left_join(article_view_totals::table)
@@ -243,24 +248,7 @@ pub fn list_entries(
             article_view_totals::views.nullable(),
         ))
         .into_boxed();
-    let (mut query, by_publication) = filtered!(boxed, q, cursor_at);
-    match &q.after {
-        Some(Position::Published(at, id)) => {
-            query = query.filter(
-                articles::published_at
-                    .lt(*at)
-                    .or(articles::id.lt(id.clone())),
-            );
-        }
-        Some(Position::Id(id)) => query = query.filter(articles::id.lt(id.clone())),
-        None => {}
-    }
-    query = if by_publication {
-        query.order((articles::published_at.desc(), articles::id.desc()))
-    } else {
-        query.order(articles::id.desc())
-    };
-    Ok(query.limit(q.limit).load(conn)?)
+    Ok(page_of!(boxed, q).load(conn)?)
 }
 
 /// How many articles the list's filters select, on every page together
