@@ -79,12 +79,47 @@ pub(crate) fn not_found() -> ApiError {
 /// What a viewer may read: readers see what is public; editors see
 /// everything; authors also see their own unpublished articles.
 fn may_read(viewer: Option<&AuthUser>, row: &ArticleRow, now: DateTime<Utc>) -> bool {
-    if row.is_public(now) {
-        return true;
-    }
+    row.is_public(now) || is_staff_of(viewer, row)
+}
+
+/// Editors, and the article's own author.
+fn is_staff_of(viewer: Option<&AuthUser>, row: &ArticleRow) -> bool {
     viewer.is_some_and(|u| {
         u.role.at_least(Role::Editor) || row.created_by.as_deref() == Some(u.id.as_str())
     })
+}
+
+/// The article `key` (id, slug or old slug) names, if `viewer` may read it
+/// (404 otherwise): `Err(current slug)` for an old slug, and whether any
+/// reader may see it (only that is publicly cacheable).
+fn readable(
+    conn: &mut DbConn,
+    key: &str,
+    viewer: Option<&AuthUser>,
+    now: DateTime<Utc>,
+) -> Result<(Result<ArticleRow, String>, bool), ApiError> {
+    let (row, renamed) = match articles::find_by_key(conn, key)? {
+        Some(Found::Article(row)) => (row, false),
+        Some(Found::Renamed(row)) => (row, true),
+        None => return Err(not_found()),
+    };
+    if !may_read(viewer, &row, now) {
+        return Err(not_found());
+    }
+    let public = viewer.is_none() && row.is_public(now);
+    Ok((if renamed { Err(row.slug) } else { Ok(row) }, public))
+}
+
+/// 301 to `location`, the current URL of what an old slug named.
+fn moved(state: &AppState, location: String, public: bool) -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, location))
+        .insert_header((
+            header::CACHE_CONTROL,
+            state.audience(!public).cache_control(),
+        ))
+        .insert_header((header::VARY, "Authorization"))
+        .finish()
 }
 
 /// Finds an article by id or current slug (not by an old one).
@@ -387,25 +422,13 @@ pub async fn get_article(
     }
     let found = state
         .db(move |conn| {
-            let now = Utc::now();
-            let (row, renamed) = match articles::find_by_key(conn, &key)? {
-                Some(Found::Article(row)) => (row, false),
-                Some(Found::Renamed(row)) => (row, true),
-                None => return Err(not_found()),
+            let (row, public) = match readable(conn, &key, viewer.as_ref(), Utc::now())? {
+                (Ok(row), public) => (row, public),
+                (Err(slug), public) => return Ok((Err(slug), public)),
             };
-            if !may_read(viewer.as_ref(), &row, now) {
-                return Err(not_found());
-            }
-            // Only what any reader may see is publicly cacheable.
-            let public = viewer.is_none() && row.is_public(now);
-            if renamed {
-                return Ok((Err(row.slug), public));
-            }
             // Editors and the article's author see its review notes and
             // the related picks; readers get neither.
-            let staff = viewer.as_ref().is_some_and(|u| {
-                u.role.at_least(Role::Editor) || row.created_by.as_deref() == Some(u.id.as_str())
-            });
+            let staff = is_staff_of(viewer.as_ref(), &row);
             let mut article = view::full(conn, row)?;
             if staff {
                 review::attach(conn, &mut article)?;
@@ -435,13 +458,6 @@ pub async fn get_article(
                 view::respond_trimmed(&req, &article, &shape, audience)
             }
         }
-        Err(slug) => Ok(HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}")))
-            .insert_header((
-                header::CACHE_CONTROL,
-                state.audience(!public).cache_control(),
-            ))
-            .insert_header((header::VARY, "Authorization"))
-            .finish()),
+        Err(slug) => Ok(moved(&state, format!("/api/v1/articles/{slug}"), public)),
     }
 }

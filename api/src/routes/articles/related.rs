@@ -2,18 +2,18 @@
 //! sharing tags, then the same category; only what readers may see.
 
 use super::view::{self, ArticleSummary};
-use super::{may_read, not_found};
+use super::{moved, readable};
 use crate::caller::Viewer;
 use crate::error::{ApiError, Code, Problem};
 use crate::http_cache::respond_page;
 use crate::pagination::Page;
 use crate::responses::*;
 use crate::state::AppState;
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use serde::Deserialize;
 use toasoan_domain::placement::{DEFAULT_RELATED_LIMIT, MAX_RELATED_LIMIT};
-use toasoan_persistence::queries::articles::{self, Found};
+use toasoan_persistence::queries::articles;
 use toasoan_persistence::queries::related::{self, Source};
 use toasoan_persistence::time;
 use utoipa::IntoParams;
@@ -68,18 +68,10 @@ pub async fn list_related_articles(
     let (found, public) = state
         .db(move |conn| {
             let now = Utc::now();
-            let (row, renamed) = match articles::find_by_key(conn, &key)? {
-                Some(Found::Article(row)) => (row, false),
-                Some(Found::Renamed(row)) => (row, true),
-                None => return Err(not_found()),
+            let (row, public) = match readable(conn, &key, viewer.as_ref(), now)? {
+                (Ok(row), public) => (row, public),
+                (Err(slug), public) => return Ok((Err(slug), public)),
             };
-            if !may_read(viewer.as_ref(), &row, now) {
-                return Err(not_found());
-            }
-            let public = viewer.is_none() && row.is_public(now);
-            if renamed {
-                return Ok((Err(row.slug), public));
-            }
             let source = Source {
                 article_id: &row.id,
                 category_id: row.category_id.as_deref(),
@@ -93,13 +85,10 @@ pub async fn list_related_articles(
         .await?;
     match found {
         Ok(page) => respond_page(&req, &page, state.audience(!public)),
-        Err(slug) => Ok(HttpResponse::MovedPermanently()
-            .insert_header((header::LOCATION, format!("/api/v1/articles/{slug}/related")))
-            .insert_header((
-                header::CACHE_CONTROL,
-                state.audience(!public).cache_control(),
-            ))
-            .insert_header((header::VARY, "Authorization"))
-            .finish()),
+        Err(slug) => Ok(moved(
+            &state,
+            format!("/api/v1/articles/{slug}/related"),
+            public,
+        )),
     }
 }
