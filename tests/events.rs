@@ -344,3 +344,115 @@ async fn only_admins_read_events_paged_and_filtered() {
     assert_eq!(one["data"].as_array().map(Vec::len), Some(1));
     assert_eq!(one["data"][0]["data"]["article"]["id"], ids[1].as_str());
 }
+
+/// Posts a reader's comment (held by default); returns its id.
+async fn comment(app: &TestApp, article: &str, body: &str) -> String {
+    let receipt = app
+        .anon()
+        .post_expect(
+            &format!("/api/v1/articles/{article}/comments"),
+            json!({"author_name": "Bạn đọc An", "email": "an@example.vn", "body": body}),
+            StatusCode::ACCEPTED,
+        )
+        .await;
+    receipt["id"].as_str().expect("id").to_owned()
+}
+
+/// The article's `comment.approved` events, newest first.
+async fn approvals(admin: &Api<'_>, article: &str) -> Vec<Value> {
+    admin
+        .get_ok(&format!(
+            "/api/v1/events?type=comment.approved&article={article}&limit=100"
+        ))
+        .await["data"]
+        .as_array()
+        .expect("data")
+        .clone()
+}
+
+#[actix_web::test]
+async fn a_comment_becoming_visible_is_recorded_once_with_the_comment_but_not_the_e_mail() {
+    let app = TestApp::spawn_with(|c| c.comments.per_address.max = 100).await;
+    let admin = app.admin().await;
+    let (editor, editor_id) = app.user("editor", &unique_email("editor")).await;
+    let article = editor.draft(json!({"title": "Bài có bình luận"})).await;
+    let id = id_of(&article);
+    editor.publish(&id, None).await;
+
+    // Held, then rejected: readers never saw it.
+    let a = comment(&app, &id, "Bài viết rất hay").await;
+    assert!(approvals(&admin, &id).await.is_empty());
+    let set = |comment: &str, status: &str| {
+        let path = format!("/api/v1/comments/{comment}");
+        let body = json!({"status": status});
+        let editor = &editor;
+        async move { editor.patch(&path, body).await }
+    };
+    assert_eq!(set(&a, "rejected").await.status(), StatusCode::OK);
+    assert!(approvals(&admin, &id).await.is_empty());
+
+    // Approved twice: one event, naming the moderator and the comment.
+    assert_eq!(set(&a, "approved").await.status(), StatusCode::OK);
+    assert_eq!(set(&a, "approved").await.status(), StatusCode::OK);
+    let events = approvals(&admin, &id).await;
+    assert_eq!(events.len(), 1, "{events:#?}");
+    let event = &events[0];
+    assert_eq!(event["actor_id"], editor_id.as_str());
+    assert_eq!(event["data"]["article"]["id"], id.as_str());
+    assert_eq!(event["data"]["article"]["slug"], "bai-co-binh-luan");
+    let shown = &event["data"]["comment"];
+    assert_eq!(shown["id"], a.as_str());
+    assert_eq!(shown["author_name"], "Bạn đọc An");
+    assert_eq!(shown["body"], "Bài viết rất hay");
+    assert_eq!(shown["is_staff"], false);
+    assert!(!event.to_string().contains("an@example.vn"), "{event}");
+
+    // In bulk: one event per comment that changed, none for the one
+    // approved already.
+    let b = comment(&app, &id, "Đồng ý với tác giả").await;
+    let c = comment(&app, &id, "Cảm ơn tòa soạn").await;
+    let res = editor
+        .patch(
+            "/api/v1/comments",
+            json!({"ids": [a, b, c], "status": "approved"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut ids: Vec<String> = approvals(&admin, &id)
+        .await
+        .iter()
+        .map(|e| e["data"]["comment"]["id"].as_str().expect("id").to_owned())
+        .collect();
+    ids.sort();
+    let mut expected = vec![a.clone(), b, c];
+    expected.sort();
+    assert_eq!(ids, expected);
+
+    // A staff reply is shown at once: recorded as its poster's.
+    let reply = editor
+        .post_expect(
+            &format!("/api/v1/articles/{id}/comments"),
+            json!({"author_name": "Ban biên tập", "body": "Cảm ơn bạn", "parent_id": a}),
+            StatusCode::ACCEPTED,
+        )
+        .await;
+    assert_eq!(reply["status"], "approved");
+    let newest = approvals(&admin, &id).await.remove(0);
+    assert_eq!(newest["data"]["comment"]["id"], reply["id"]);
+    assert_eq!(newest["data"]["comment"]["parent_id"], a.as_str());
+    assert_eq!(newest["data"]["comment"]["is_staff"], true);
+    assert_eq!(newest["actor_id"], editor_id.as_str());
+
+    // Approving on an article that hides its comments shows nothing to
+    // readers: no event.
+    let d = comment(&app, &id, "Gửi trước khi ẩn").await;
+    let res = editor
+        .request(Method::PUT, &format!("/api/v1/articles/{id}/comment-mode"))
+        .json(&json!({"mode": "hidden"}))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(set(&d, "approved").await.status(), StatusCode::OK);
+    assert_eq!(approvals(&admin, &id).await.len(), 4);
+}

@@ -723,3 +723,45 @@ async fn only_admins_manage_webhooks() {
     let listed = admin.get_ok("/api/v1/webhooks").await;
     assert_eq!(listed["data"].as_array().map(Vec::len), Some(1));
 }
+
+#[actix_web::test]
+async fn an_approved_comment_arrives_with_the_comment_and_its_article() {
+    let app = app().await;
+    let admin = app.admin().await;
+    let rx = Receiver::start(&[], false).await;
+    let hook = subscribe(&admin, &rx.url, json!(["comment.approved"])).await;
+    let article = published(&admin, "Bài nhiều bình luận").await;
+    let article_id = str_of(&article, "id");
+    let receipt = app
+        .anon()
+        .post_expect(
+            &format!("/api/v1/articles/{article_id}/comments"),
+            json!({"author_name": "Chị Hoa", "email": "hoa@example.vn", "body": "Mong có thêm bài"}),
+            StatusCode::ACCEPTED,
+        )
+        .await;
+    let comment_id = str_of(&receipt, "id");
+    // Held: nothing is sent until a moderator approves it.
+    let res = admin
+        .patch(
+            &format!("/api/v1/comments/{comment_id}"),
+            json!({"status": "approved"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let got = rx.until(1).await;
+    until_log(&admin, str_of(&hook, "id"), 1, "succeeded").await;
+    assert_eq!(rx.got().len(), 1, "only the approval: {got:?}");
+    assert_eq!(got[0].event, "comment.approved");
+    assert!(signed_with(&got[0], str_of(&hook, "secret")));
+    let body = got[0].json();
+    assert_eq!(body["type"], "comment.approved");
+    assert_eq!(body["data"]["comment"]["id"], comment_id);
+    assert_eq!(body["data"]["comment"]["body"], "Mong có thêm bài");
+    assert_eq!(body["data"]["article"]["id"], article_id);
+    assert!(
+        str_of(&body["data"]["article"], "url").ends_with("/bai-nhieu-binh-luan"),
+        "{body}"
+    );
+    assert!(!got[0].body.contains("hoa@example.vn"), "{}", got[0].body);
+}

@@ -1,6 +1,6 @@
 //! Transition events: what readers-facing change an article write makes
-//! (it appeared, changed, left), recorded once each for webhooks and CDN
-//! purges to hang on.
+//! (it appeared, changed, left), and comments becoming visible, recorded
+//! once each for webhooks and CDN purges to hang on.
 
 use crate::FieldError;
 use crate::article::Action;
@@ -29,17 +29,23 @@ pub enum EventType {
     /// A public article was deleted.
     #[serde(rename = "article.deleted")]
     Deleted,
+    /// A comment became visible to readers: approved by a moderator, or
+    /// shown at once when posted (staff, or an article whose comments are
+    /// not held), on an article readers see that shows its comments.
+    #[serde(rename = "comment.approved")]
+    CommentApproved,
 }
 
 impl EventType {
     /// Every type, in the order the API documents them.
-    pub const ALL: [EventType; 6] = [
+    pub const ALL: [EventType; 7] = [
         EventType::Published,
         EventType::Updated,
         EventType::Unpublished,
         EventType::Expired,
         EventType::Archived,
         EventType::Deleted,
+        EventType::CommentApproved,
     ];
 
     /// The stored and published name.
@@ -51,6 +57,7 @@ impl EventType {
             EventType::Expired => "article.expired",
             EventType::Archived => "article.archived",
             EventType::Deleted => "article.deleted",
+            EventType::CommentApproved => "comment.approved",
         }
     }
 

@@ -1,5 +1,6 @@
 //! Transition events for admins: what readers saw change (published,
-//! updated, unpublished, expired, archived, deleted), newest first. Later
+//! updated, unpublished, expired, archived, deleted; a comment approved),
+//! newest first. Later
 //! webhooks and CDN purges read the same table.
 
 use crate::caller::Admin;
@@ -37,7 +38,9 @@ pub struct EventView {
     #[schema(format = Uuid)]
     pub actor_id: Option<String>,
     /// The article then: `{"article": {"id", "slug", "title", "status",
-    /// "published_at", "unpublish_at", "category_id", "version"}}`.
+    /// "published_at", "unpublish_at", "category_id", "version"}}`;
+    /// `comment.approved` adds `"comment": {"id", "parent_id",
+    /// "author_name", "body", "is_staff", "created_at"}`.
     #[schema(value_type = Object, example = json!({"article": {"id": "0190f1c2-7b3a-7c11-9a52-3f0c2d1e4b5b", "slug": "mat-tran-cac-cap-trien-khai-ke-hoach-hoc-tap-va-lam-theo-bac", "title": "Mặt trận các cấp triển khai kế hoạch học tập và làm theo Bác", "status": "published", "published_at": "2024-04-20T02:54:00Z", "unpublish_at": null, "category_id": null, "version": 3}}))]
     pub data: serde_json::Value,
 }
@@ -83,7 +86,9 @@ fn view(row: EventRow) -> Result<EventView, ApiError> {
 /// scheduled publication when its time comes), `article.updated` (a
 /// public article changed), `article.unpublished`, `article.expired` (its
 /// `unpublish_at` came), `article.archived` and `article.deleted` (of a
-/// public article). Scheduled publications and expiries are recorded by
+/// public article), and `comment.approved` (a comment became visible:
+/// approved by a moderator, or shown at once when posted, on a public
+/// article that shows comments). Scheduled publications and expiries are recorded by
 /// each instance's due-work loop, within `TOASOAN_DUE_WORK_INTERVAL_MS`.
 #[utoipa::path(get, path = "/api/v1/events", operation_id = "list_events", tag = "events",
     security(("bearer" = [])),

@@ -133,16 +133,40 @@ fn bump(conn: &mut DbConn, article_id: &str, delta: i32) -> Result<(), DbError> 
     Ok(())
 }
 
-/// Stores a comment; an approved one raises the article's count in the
-/// same transaction.
+/// Stores a comment; an approved one raises the article's count and
+/// records `comment.approved` in the same transaction.
 pub fn insert(conn: &mut DbConn, row: &CommentRow) -> Result<(), DbError> {
     let approved = row.status == CommentStatus::Approved;
     conn.transaction(|conn| {
         diesel::insert_into(comments::table)
             .values(row.clone())
             .execute(conn)?;
-        bump(conn, &row.article_id, i32::from(approved))
+        bump(conn, &row.article_id, i32::from(approved))?;
+        if approved {
+            super::events::comment_approved(conn, row, row.user_id.as_deref(), row.created_at)?;
+        }
+        Ok(())
     })
+}
+
+/// Records `comment.approved` for a comment a moderator has just moved to
+/// approved.
+fn record_approval(
+    conn: &mut DbConn,
+    id: &str,
+    by: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let row: Option<CommentRow> = optional(
+        comments::table
+            .find(id)
+            .select(CommentRow::as_select())
+            .first(conn),
+    )?;
+    if let Some(row) = row {
+        super::events::comment_approved(conn, &row, by, now)?;
+    }
+    Ok(())
 }
 
 /// The result of a status change.
@@ -157,7 +181,8 @@ pub struct Moved {
 /// Moves a comment to `to` and adjusts the count by exactly what changed.
 /// The update is conditional on the status just read, so of two
 /// concurrent approvals one changes the row and the other finds it
-/// approved already: the count moves once. `None` when there is no such comment.
+/// approved already: the count moves once, and `comment.approved` is
+/// recorded once. `None` when there is no such comment.
 pub fn set_status(
     conn: &mut DbConn,
     id: &str,
@@ -171,6 +196,9 @@ pub fn set_status(
         };
         if moved.changed {
             bump(conn, &article_id, moved.from.count_delta(to))?;
+            if to == CommentStatus::Approved {
+                record_approval(conn, id, by, now)?;
+            }
         }
         Ok(Some(moved))
     })
@@ -252,6 +280,9 @@ pub fn set_status_many(
                 Some((moved, article_id)) => {
                     if moved.changed {
                         *deltas.entry(article_id).or_default() += moved.from.count_delta(to);
+                        if to == CommentStatus::Approved {
+                            record_approval(conn, id, by, now)?;
+                        }
                     }
                     Some(moved)
                 }

@@ -2,17 +2,20 @@
 //! keyset-paged list. Every writer of an article calls
 //! [`article_written`] in its transaction, with the row as it was and as
 //! it is; scheduled publications and expiries are recorded by
-//! [`super::due_work`] when their time comes.
+//! [`super::due_work`] when their time comes; a comment readers now see
+//! by [`comment_approved`], from the comment writes.
 
-use super::{due_work, webhooks};
+use super::{due_work, optional, webhooks};
 use crate::models::article::ArticleRow;
+use crate::models::comment::CommentRow;
 use crate::models::event::EventRow;
 use crate::models::stored::Stored;
-use crate::schema::events;
+use crate::schema::{articles, events};
 use crate::{DbConn, DbError, time};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use toasoan_domain::article::Action;
+use toasoan_domain::comment::CommentMode;
 use toasoan_domain::event::EventType;
 
 /// Records what a write did to an article as readers see it, exactly once,
@@ -64,6 +67,54 @@ pub fn record(
     actor: Option<&str>,
     occurred_at: NaiveDateTime,
 ) -> Result<EventRow, DbError> {
+    let data = snapshot(article, occurred_at);
+    insert(conn, event_type, article, actor, occurred_at, data)
+}
+
+/// Records `comment.approved` for `comment`, which has just become
+/// approved (by a moderator, or when posted), if readers see it: its
+/// article is public at `now` and shows its comments. Call it in the
+/// transaction that approved it, once per comment that changed. `actor`
+/// is the moderator, or the staff account that posted it.
+pub fn comment_approved(
+    conn: &mut DbConn,
+    comment: &CommentRow,
+    actor: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<Option<EventRow>, DbError> {
+    let found: Option<(ArticleRow, Stored<CommentMode>)> = optional(
+        articles::table
+            .find(&comment.article_id)
+            .select((ArticleRow::as_select(), articles::comment_mode))
+            .first(conn),
+    )?;
+    let Some((article, Stored(mode))) = found else {
+        return Ok(None);
+    };
+    if !mode.shows() || !article.is_public(time::from_db(now)) {
+        return Ok(None);
+    }
+    let mut data = snapshot(&article, now);
+    data["comment"] = serde_json::json!({
+        "id": comment.id,
+        "parent_id": comment.parent_id,
+        "author_name": comment.author_name,
+        "body": comment.body,
+        "is_staff": comment.is_staff,
+        "created_at": time::from_db(comment.created_at),
+    });
+    let event = insert(conn, EventType::CommentApproved, &article, actor, now, data)?;
+    Ok(Some(event))
+}
+
+fn insert(
+    conn: &mut DbConn,
+    event_type: EventType,
+    article: &ArticleRow,
+    actor: Option<&str>,
+    occurred_at: NaiveDateTime,
+    data: serde_json::Value,
+) -> Result<EventRow, DbError> {
     let row = EventRow {
         id: uuid::Uuid::now_v7().to_string(),
         event_type,
@@ -71,7 +122,7 @@ pub fn record(
         article_slug: article.slug.clone(),
         actor_id: actor.map(str::to_owned),
         occurred_at,
-        data: Some(snapshot(article, occurred_at)),
+        data: Some(data.to_string()),
     };
     diesel::insert_into(events::table)
         .values(row.clone())
@@ -84,7 +135,7 @@ pub fn record(
 /// `{"article": {"id", "slug", "title", "status", "published_at",
 /// "unpublish_at", "category_id", "version"}}` (`status` as clients saw it
 /// at `at`).
-fn snapshot(article: &ArticleRow, at: NaiveDateTime) -> String {
+fn snapshot(article: &ArticleRow, at: NaiveDateTime) -> serde_json::Value {
     let published_at = article.published_at.map(time::from_db);
     let unpublish_at = article.unpublish_at.map(time::from_db);
     let status = article
@@ -102,7 +153,6 @@ fn snapshot(article: &ArticleRow, at: NaiveDateTime) -> String {
             "version": article.version,
         }
     })
-    .to_string()
 }
 
 /// A page request of the event list, newest first.

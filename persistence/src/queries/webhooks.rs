@@ -96,14 +96,18 @@ pub fn fan_out(conn: &mut DbConn, event: &EventRow) -> Result<usize, DbError> {
 
 /// The body receivers get: `{id, type, occurred_at, data: {article:
 /// {id, slug, title, status, published_at, unpublish_at, version, url,
-/// category: {id, slug, name} | null}}}`, the article as it was then.
+/// category: {id, slug, name} | null}}}`, the article as it was then;
+/// `comment.approved` adds `data.comment` (`{id, parent_id, author_name,
+/// body, is_staff, created_at}`, never the e-mail address).
 fn event_payload(conn: &mut DbConn, event: &EventRow) -> Result<String, DbError> {
-    let mut article = match event.data.as_deref() {
+    let mut data = match event.data.as_deref() {
         Some(raw) => serde_json::from_str::<serde_json::Value>(raw)
-            .map_err(|e| DbError::Corrupt(format!("event data: {e}")))?
-            .get("article")
-            .cloned()
-            .unwrap_or_default(),
+            .map_err(|e| DbError::Corrupt(format!("event data: {e}")))?,
+        None => serde_json::Value::Null,
+    };
+    let comment = data.get_mut("comment").map(serde_json::Value::take);
+    let mut article = match data.get_mut("article") {
+        Some(article) => article.take(),
         None => serde_json::json!({"id": event.article_id, "slug": event.article_slug}),
     };
     let category_id = article
@@ -133,11 +137,15 @@ fn event_payload(conn: &mut DbConn, event: &EventRow) -> Result<String, DbError>
             ),
         );
     }
+    let mut data = serde_json::json!({"article": article});
+    if let Some(comment) = comment {
+        data["comment"] = comment;
+    }
     Ok(serde_json::json!({
         "id": event.id,
         "type": event.event_type.as_str(),
         "occurred_at": time::from_db(event.occurred_at),
-        "data": {"article": article},
+        "data": data,
     })
     .to_string())
 }

@@ -98,7 +98,7 @@ pub struct CreateWebhook {
     pub url: String,
     /// Event types to deliver (`article.published`, `article.updated`,
     /// `article.unpublished`, `article.expired`, `article.archived`,
-    /// `article.deleted`), or `"*"` for all.
+    /// `article.deleted`, `comment.approved`), or `"*"` for all.
     #[schema(example = json!(["article.published", "article.updated"]), min_items = 1)]
     pub events: Vec<String>,
     /// A note for admins, up to 500 characters.
