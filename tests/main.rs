@@ -12,6 +12,7 @@ mod comments;
 mod delivery;
 mod errors;
 mod events;
+mod hardening;
 mod health;
 mod images;
 mod openapi;

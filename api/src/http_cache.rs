@@ -1,5 +1,5 @@
-//! Conditional requests: `ETag` + `If-None-Match` → 304 on reads,
-//! `If-Match` → 412 on writes, and `Cache-Control` for public responses.
+//! Conditional requests: `ETag` + `If-None-Match` → 304 on reads (writes
+//! ignore it), `If-Match` → 412 on writes, and `Cache-Control`.
 
 use crate::error::{ApiError, Code};
 use crate::pagination::{Page, next_link};
@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 pub enum Audience {
     /// Anyone may cache it for `max_age` seconds.
     Public(u32),
-    /// Staff-specific (drafts, account data): browsers revalidate, proxies keep nothing.
+    /// Staff-specific (drafts, account data): nobody keeps a copy, not
+    /// even the browser, so drafts do not linger on shared newsroom
+    /// machines.
     Private,
 }
 
@@ -27,7 +29,7 @@ impl Audience {
                     max_age * 5
                 )
             }
-            Audience::Private => "private, no-cache".to_owned(),
+            Audience::Private => "private, no-store".to_owned(),
         }
     }
 }
@@ -166,7 +168,16 @@ pub fn respond_page_bytes(
     Ok(response)
 }
 
+/// True when a read's `If-None-Match` names `etag` (or `*`). Writes
+/// ignore the header (RFC 9110 allows it): a write that acted never
+/// answers 304.
 fn none_match(req: &HttpRequest, etag: &str) -> bool {
+    if !matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    ) {
+        return false;
+    }
     let Some(value) = req
         .headers()
         .get(header::IF_NONE_MATCH)

@@ -44,14 +44,14 @@ enum Command {
 
 #[derive(Subcommand)]
 enum UserCommand {
-    /// Create an account.
+    /// Create an account. The password (10+ characters) comes from
+    /// TOASOAN_USER_PASSWORD when set, else the first line of standard
+    /// input when it is not a terminal, else a prompt without echo; never
+    /// from an argument, which every account on the machine can see.
     Create {
         /// Login e-mail.
         #[arg(long)]
         email: String,
-        /// Password (10+ characters); read from TOASOAN_USER_PASSWORD when not given.
-        #[arg(long, env = "TOASOAN_USER_PASSWORD", hide_env_values = true)]
-        password: String,
         /// admin, editor or author.
         #[arg(long, default_value = "author")]
         role: String,
@@ -98,14 +98,9 @@ async fn main() -> ExitCode {
             .map(|_| ())
             .map_err(|e| e.to_string()),
         Command::User {
-            command:
-                UserCommand::Create {
-                    email,
-                    password,
-                    role,
-                    name,
-                },
-        } => create_user(&config, &email, &password, &role, &name),
+            command: UserCommand::Create { email, role, name },
+        } => new_password()
+            .and_then(|password| create_user(&config, &email, &password, &role, &name)),
         Command::Seed { articles } => startup::open_database(&config)
             .map_err(|e| e.to_string())
             .and_then(|pool| seed::run(&pool, articles).map_err(|e| e.to_string()))
@@ -148,6 +143,26 @@ async fn serve(config: Config) -> Result<(), String> {
     let (server, addr) = startup::start(config).map_err(|e| e.to_string())?;
     tracing::info!(%addr, "serving; docs at http://{addr}/docs/");
     server.await.map_err(|e| e.to_string())
+}
+
+/// The new account's password for `user create`: `TOASOAN_USER_PASSWORD`,
+/// or the first line of a piped standard input, or typed at a prompt
+/// without echo.
+fn new_password() -> Result<String, String> {
+    use std::io::{BufRead, IsTerminal};
+    if let Ok(password) = std::env::var("TOASOAN_USER_PASSWORD") {
+        return Ok(password);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return rpassword::prompt_password("Password: ").map_err(|e| format!("password: {e}"));
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("password from standard input: {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn create_user(

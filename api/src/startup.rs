@@ -35,7 +35,7 @@ pub enum StartError {
 pub fn open_database(config: &Config) -> Result<Pool, StartError> {
     // Every write transaction renders the article documents it made stale.
     crate::routes::articles::stored::install();
-    std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+    toasoan_persistence::conn::private_dir(&config.data_dir).map_err(|e| {
         StartError::Io(format!(
             "cannot create data directory {:?}: {e}",
             config.data_dir
@@ -116,6 +116,7 @@ pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
         return Ok(secret.expose().as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
+    refuse_if_shared(&path)?;
     match std::fs::read_to_string(&path) {
         Ok(secret) if secret.trim().len() >= 32 => Ok(secret.trim().as_bytes().to_vec()),
         Ok(_) => Err(StartError::Io(format!(
@@ -124,6 +125,25 @@ pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_new_secret(&path),
         Err(e) => Err(StartError::Io(format!("cannot read {path:?}: {e}"))),
     }
+}
+
+/// Refuses a secret file other accounts may read: whoever reads it can
+/// sign tokens as any user.
+fn refuse_if_shared(path: &Path) -> Result<(), StartError> {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(StartError::Io(format!(
+                "{path:?} is readable by other accounts (mode {:o}): anyone who reads it can sign tokens; \
+                 run `chmod 600 {}` (or set TOASOAN_JWT_SECRET) and start again",
+                mode & 0o777,
+                path.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn write_new_secret(path: &Path) -> Result<Vec<u8>, StartError> {

@@ -319,17 +319,24 @@ pub fn created<R: Taxon>(
 /// asked for, if it differs, must be free (the old one keeps redirecting).
 /// The update is conditional on the version read, so of two editors who
 /// read the same version only the first succeeds. Returns the row as stored.
+/// `asked` is false when the patch names no field besides `slug`: with no
+/// slug either, nothing is written and the row comes back as it is.
 pub async fn update<R: Taxon>(
     state: &AppState,
     key: String,
     expect: Expect,
     slug: Option<String>,
+    asked: bool,
     changes: impl FnOnce(&mut DbConn, &R) -> Result<R::Changes, ApiError> + Send + 'static,
 ) -> Result<R, ApiError> {
     state
         .write(move |conn| {
             let current = fetch::<R>(conn, &key)?;
             check(&current, Some(expect))?;
+            if !asked && slug.is_none() {
+                // A patch naming no field changes nothing: same version, same ETag.
+                return Ok(current);
+            }
             let mut changes = changes(conn, &current)?;
             let slug = slugs::change(current.slug(), slug.as_deref(), |base| {
                 Ok(R::taken_slugs(conn, base)?)

@@ -20,14 +20,18 @@ pub fn slot_expiry(
     expires_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, FieldError> {
-    match expires_at {
-        Some(at) if at <= now => Err(FieldError::new(
+    let Some(at) = expires_at else {
+        return Ok(None);
+    };
+    let at = crate::article::instant(field, at)?;
+    if at <= now {
+        return Err(FieldError::new(
             field,
             "in_the_past",
             "the slot's expiry must be in the future",
-        )),
-        other => Ok(other),
+        ));
     }
+    Ok(Some(at))
 }
 
 /// True when a slot set to expire at `expires_at` still shows at `now`.

@@ -117,16 +117,25 @@ pub type Pool = r2d2::Pool<Manager>;
 /// A connection checked out of the pool.
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
-/// Opens a pool on `url`, creating the SQLite file's folder if needed.
+/// Opens a pool on `url`. A SQLite file that does not exist yet is
+/// created readable by its owner only (it holds password hashes; SQLite
+/// gives its WAL and shared-memory files the same mode), in a folder
+/// created the same way if needed.
 pub fn connect(url: &str, max_size: u32) -> Result<Pool, DbError> {
     let manager = Manager::new(url)?;
-    if manager.backend == Backend::Sqlite
-        && let Some(parent) =
-            std::path::Path::new(manager.target.trim_start_matches("file:")).parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| DbError::Config(format!("cannot create {parent:?}: {e}")))?;
+    if manager.backend == Backend::Sqlite && !manager.target.contains(":memory:") {
+        let file = manager.target.trim_start_matches("file:");
+        let path = std::path::Path::new(file.split('?').next().unwrap_or(file));
+        if let Some(parent) = path.parent()
+            && !parent.as_os_str().is_empty()
+        {
+            private_dir(parent)
+                .map_err(|e| DbError::Config(format!("cannot create {parent:?}: {e}")))?;
+        }
+        if !path.as_os_str().is_empty() && !path.exists() {
+            private_file(path)
+                .map_err(|e| DbError::Config(format!("cannot create {path:?}: {e}")))?;
+        }
     }
     r2d2::Pool::builder()
         .max_size(max_size)
@@ -218,6 +227,30 @@ pub fn lock(conn: &mut DbConn, table: Guarded) -> Result<(), DbError> {
 /// Checks that the database answers.
 pub fn ping(conn: &mut DbConn) -> Result<(), DbError> {
     Ok(conn.batch_execute("SELECT 1")?)
+}
+
+/// Creates `dir` and any missing parents, readable by the owner only
+/// (existing folders keep their mode).
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty file readable and writable by the owner only; one
+/// that appeared meanwhile is left as it is.
+fn private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -69,7 +69,8 @@ registry! {
     UnknownField = (400, "unknown_field"),
     /// `include=` names a relation lists cannot include.
     UnknownInclude = (400, "unknown_include"),
-    /// `published_after` is not before `published_before`.
+    /// `published_after` is not before `published_before`, or either falls
+    /// outside the years 1900 to 9999.
     InvalidDateRange = (400, "invalid_date_range"),
     /// `ids=` names more than 100 articles.
     TooManyIds = (400, "too_many_ids"),

@@ -295,11 +295,13 @@ pub async fn update_author(
         body.name.as_deref(),
         body.bio.as_ref().map(Option::as_deref),
     )?;
+    let asked = body.name.is_some() || body.bio.is_some() || body.user_id.is_some();
     let row: AuthorRow = taxonomy::update(
         &state,
         key.into_inner(),
         expect,
         body.slug,
+        asked,
         move |conn, _| {
             Ok(AuthorChanges {
                 user_id: resolve_patch(&body.user_id, |u| check_user(conn, u))?,

@@ -359,11 +359,16 @@ pub async fn update_category(
     let expect = taxonomy::required_expectation(&req, body.version)?;
     let description = body.description.as_ref().map(Option::as_deref);
     let (name, description) = RULES.changed_values(body.name.as_deref(), description)?;
+    let asked = body.name.is_some()
+        || body.description.is_some()
+        || body.parent_id.is_some()
+        || body.position.is_some();
     let row = taxonomy::update(
         &state,
         key.into_inner(),
         expect,
         body.slug,
+        asked,
         move |conn, current: &CategoryRow| {
             Ok(CategoryChanges {
                 parent_id: resolve_patch(&body.parent_id, |p| {

@@ -199,14 +199,22 @@ pub async fn update_tag(
         .map(tag::name)
         .transpose()
         .map_err(ApiError::field)?;
-    let row: TagRow = taxonomy::update(&state, key.into_inner(), expect, body.slug, move |_, _| {
-        Ok(TagChanges {
-            slug: None,
-            sort_key: name.as_deref().map(vietnamese_sort_key),
-            name,
-            updated_at: Some(time::now()),
-        })
-    })
+    let asked = name.is_some();
+    let row: TagRow = taxonomy::update(
+        &state,
+        key.into_inner(),
+        expect,
+        body.slug,
+        asked,
+        move |_, _| {
+            Ok(TagChanges {
+                slug: None,
+                sort_key: name.as_deref().map(vietnamese_sort_key),
+                name,
+                updated_at: Some(time::now()),
+            })
+        },
+    )
     .await?;
     taxonomy::updated(&req, &row, &view(row.clone())?)
 }

@@ -207,7 +207,7 @@ pub async fn list_featured(
         (status = 412, description = "`If-Match` does not name the current list (`stale_version`); nothing was written", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "The body is over 1 MiB (`payload_too_large`)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "The body is not `application/json` (`unsupported_media_type`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Nothing was written (`validation_failed`); `errors` names each bad entry by its path (`article_ids[2]`, `slots[0].expires_at`) with a code: `not_found` (no such article), `duplicate` (listed twice), `not_public` (readers cannot see it now: a draft, in review, scheduled, archived or expired), `in_the_past` (an expiry already past), `too_many` (over `TOASOAN_FEATURED_MAX`, default 20), `required` (neither `article_ids` nor `slots`), `conflict` (both)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing was written (`validation_failed`); `errors` names each bad entry by its path (`article_ids[2]`, `slots[0].expires_at`) with a code: `not_found` (no such article), `duplicate` (listed twice), `not_public` (readers cannot see it now: a draft, in review, scheduled, archived or expired), `in_the_past` (an expiry already past), `out_of_range` (an expiry outside the years 1900 to 9999), `too_many` (over `TOASOAN_FEATURED_MAX`, default 20), `required` (neither `article_ids` nor `slots`), `conflict` (both)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn replace_featured(
     state: web::Data<AppState>,

@@ -294,6 +294,16 @@ fn date_range(
     {
         return Err(Code::InvalidDateRange.err("published_after must come before published_before"));
     }
+    for (name, at) in [
+        ("published_after", query.published_after),
+        ("published_before", query.published_before),
+    ] {
+        if let Some(at) = at
+            && let Err(e) = toasoan_domain::article::instant(name, at)
+        {
+            return Err(Code::InvalidDateRange.err(format!("{name} {}", e.message)));
+        }
+    }
     Ok((
         query.published_after.map(time::to_db),
         query.published_before.map(time::to_db),

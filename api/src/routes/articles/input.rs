@@ -181,6 +181,36 @@ impl UpdateArticle {
     pub fn sets_related(&self) -> bool {
         self.related_ids.is_some()
     }
+
+    /// True when it names no field to change (`version` alone is a
+    /// precondition, not a change).
+    pub fn is_empty(&self) -> bool {
+        let UpdateArticle {
+            title,
+            slug,
+            sapo,
+            body,
+            category_id,
+            author_ids,
+            tag_ids,
+            cover_image_id,
+            featured,
+            related_ids,
+            unpublish_at,
+            version: _,
+        } = self;
+        title.is_none()
+            && slug.is_none()
+            && sapo.is_none()
+            && body.is_none()
+            && category_id.is_none()
+            && author_ids.is_none()
+            && tag_ids.is_none()
+            && cover_image_id.is_none()
+            && featured.is_none()
+            && related_ids.is_none()
+            && unpublish_at.is_none()
+    }
 }
 
 /// Validates a new article and resolves its references: a draft to store.

@@ -25,7 +25,8 @@ use utoipa::ToSchema;
 pub struct PublishRequest {
     /// Omitted: now (or keep the date of an article already published).
     /// In the past: the historical publication date. In the future: the
-    /// article is scheduled and becomes visible exactly then.
+    /// article is scheduled and becomes visible exactly then. Years 1900
+    /// to 9999 (`out_of_range` otherwise).
     #[schema(example = "2024-04-20T02:54:00Z")]
     pub at: Option<DateTime<Utc>>,
     /// Expiry: from this instant on readers no longer see the article.
@@ -74,6 +75,10 @@ pub(crate) async fn transition(
         note,
     } = change;
     let unpublish_at = super::input::expiry(unpublish_at)?;
+    let at = at
+        .map(|at| toasoan_domain::article::instant("at", at))
+        .transpose()
+        .map_err(ApiError::field)?;
     let expected = expected_version(&req, None)?;
     let if_match = Precondition::of(&req);
     let saver = super::revisions::saver(&state, &user);

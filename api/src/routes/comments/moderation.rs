@@ -14,8 +14,8 @@ use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use toasoan_domain::ValidationErrors;
 use toasoan_domain::comment::{AuthorName, CommentBody, CommentStatus};
-use toasoan_domain::{FieldError, ValidationErrors};
 use toasoan_persistence::models::comment::{CommentEdit, CommentRow};
 use toasoan_persistence::queries::comments::{self, QueueQuery};
 use toasoan_persistence::queries::is_id;
@@ -244,6 +244,8 @@ pub struct CommentChanges {
 }
 
 /// Approves, rejects or edits a comment.
+///
+/// A patch naming no field changes nothing and answers the comment as it is.
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", operation_id = "update_comment", tag = "comments",
     security(("bearer" = [])), request_body = CommentChanges,
     params(("id" = String, Path, description = "Comment id", format = Uuid)),
@@ -278,13 +280,6 @@ pub async fn update_comment(
             .map(|b| CommentBody::parse(b, &limits))
             .transpose(),
     );
-    if input.status.is_none() && input.author_name.is_none() && input.body.is_none() {
-        errors.push(FieldError::new(
-            "",
-            "required",
-            "send status, author_name or body",
-        ));
-    }
     let (Some(name), Some(text), true) = (name, text, errors.is_empty()) else {
         return Err(errors.into());
     };

@@ -85,7 +85,7 @@ pub async fn list_images(
     })
     .try_map(view)?;
     Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "private, no-store"))
         .json(page))
 }
 
