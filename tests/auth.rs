@@ -7,6 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use std::time::Duration;
 
 fn claims_of(token: &str) -> Value {
     let payload = token.split('.').nth(1).expect("payload");
@@ -154,7 +155,8 @@ async fn forged_tampered_expired_and_unsigned_tokens_are_refused() {
 
 #[actix_web::test]
 async fn refresh_rotates_and_a_reused_refresh_token_ends_the_session() {
-    let app = TestApp::spawn().await;
+    // No grace for retries: any second use is a reuse.
+    let app = TestApp::spawn_with(|c| c.refresh_grace = Duration::ZERO).await;
     let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let refresh = |token: &Value| json!({"refresh_token": token["refresh_token"]});
 
@@ -323,4 +325,145 @@ async fn a_refresh_without_a_token_is_a_422_the_contract_documents() {
             .is_some_and(|d| d.contains("validation_failed")),
         "{documented}"
     );
+}
+
+fn refresh_body(pair: &Value) -> Value {
+    json!({"refresh_token": pair["refresh_token"]})
+}
+
+#[actix_web::test]
+async fn a_retried_refresh_gets_the_same_token_until_its_successor_is_used() {
+    let app = TestApp::spawn().await;
+    let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let second = app
+        .anon()
+        .post_expect("/api/v1/auth/refresh", refresh_body(&first), StatusCode::OK)
+        .await;
+    // The answer was lost on the way: the client sends the same refresh
+    // again, and gets the same new refresh token (and a working access token).
+    let again = app
+        .anon()
+        .post_expect("/api/v1/auth/refresh", refresh_body(&first), StatusCode::OK)
+        .await;
+    assert_eq!(again["refresh_token"], second["refresh_token"]);
+    app.with_token(again["access_token"].as_str().expect("access"))
+        .get_ok("/api/v1/auth/me")
+        .await;
+    // Once the successor has been used, the first token again is a theft:
+    // the whole session ends.
+    let third = app
+        .anon()
+        .post_expect(
+            "/api/v1/auth/refresh",
+            refresh_body(&second),
+            StatusCode::OK,
+        )
+        .await;
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", refresh_body(&first))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_reused").await;
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", refresh_body(&third))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "session_revoked").await;
+}
+
+#[actix_web::test]
+async fn a_retry_after_the_grace_window_is_a_reuse() {
+    let app = TestApp::spawn_with(|c| c.refresh_grace = Duration::from_secs(1)).await;
+    let first = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    app.anon()
+        .post_expect("/api/v1/auth/refresh", refresh_body(&first), StatusCode::OK)
+        .await;
+    actix_web::rt::time::sleep(Duration::from_millis(1_500)).await;
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", refresh_body(&first))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_reused").await;
+}
+
+#[actix_web::test]
+async fn a_login_ends_at_its_absolute_lifetime_however_often_it_is_refreshed() {
+    let app = TestApp::spawn_with(|c| c.session_max_age = Duration::from_secs(2)).await;
+    let mut pair = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    for _ in 0..3 {
+        pair = app
+            .anon()
+            .post_expect("/api/v1/auth/refresh", refresh_body(&pair), StatusCode::OK)
+            .await;
+        actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    }
+    actix_web::rt::time::sleep(Duration::from_millis(1_300)).await;
+    let res = app
+        .anon()
+        .post("/api/v1/auth/refresh", refresh_body(&pair))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "session_expired").await;
+}
+
+#[actix_web::test]
+async fn ended_sessions_and_expired_tokens_are_pruned() {
+    use diesel::{QueryableByName, RunQueryDsl, sql_types::BigInt};
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let app = TestApp::spawn_with(|c| {
+        c.session_max_age = Duration::from_secs(2);
+        c.access_ttl = Duration::from_secs(1);
+        c.prune_interval = Duration::from_millis(100);
+    })
+    .await;
+    let pool = toasoan_persistence::connect(&app.database_url, 1).expect("pool");
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            actix_web::rt::task::spawn_blocking(move || {
+                let mut conn = pool.get().expect("conn");
+                diesel::sql_query(sql)
+                    .get_result::<Count>(&mut *conn)
+                    .expect("count")
+                    .n
+            })
+            .await
+            .expect("join")
+        }
+    };
+    let sessions = "SELECT COUNT(*) AS n FROM sessions";
+    let logged_out = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let kept = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let res = app
+        .with_token(logged_out["access_token"].as_str().expect("access"))
+        .post("/api/v1/auth/logout", json!({}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // The logged-out session goes at the next pass; the other stays while
+    // it may still be used.
+    let mut n = count(sessions).await;
+    for _ in 0..40 {
+        if n == 1 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        n = count(sessions).await;
+    }
+    assert_eq!(n, 1, "the logged-out session is pruned, the live one kept");
+    app.anon()
+        .post_expect("/api/v1/auth/refresh", refresh_body(&kept), StatusCode::OK)
+        .await;
+    // Past its lifetime (and an access token's after that), it goes too,
+    // with its refresh tokens.
+    for _ in 0..200 {
+        if count(sessions).await == 0 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(sessions).await, 0);
+    assert_eq!(count("SELECT COUNT(*) AS n FROM refresh_tokens").await, 0);
 }

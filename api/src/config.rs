@@ -24,6 +24,16 @@ pub struct Config {
     pub access_ttl: Duration,
     /// Refresh token lifetime (`TOASOAN_REFRESH_TOKEN_TTL` seconds, default 30 days).
     pub refresh_ttl: Duration,
+    /// Absolute lifetime of a login, however often it is refreshed
+    /// (`TOASOAN_SESSION_MAX_AGE` seconds, default 90 days).
+    pub session_max_age: Duration,
+    /// How long a client that retries a refresh (its answer lost on the
+    /// way) gets the same refresh token back instead of being logged out
+    /// (`TOASOAN_REFRESH_GRACE_SECS`, default 30; 0 turns it off).
+    pub refresh_grace: Duration,
+    /// How often ended sessions and expired refresh tokens are deleted
+    /// (`TOASOAN_PRUNE_INTERVAL_SECS`, default 600).
+    pub prune_interval: Duration,
     /// Preview link lifetime (`TOASOAN_PREVIEW_TTL_SECS`, default 3 600).
     pub preview_ttl: Duration,
     /// Origins allowed by CORS (`TOASOAN_CORS_ORIGINS`, comma separated; `*` for any).
@@ -286,6 +296,24 @@ impl Config {
                 "TOASOAN_REFRESH_TOKEN_TTL",
                 30 * 86_400,
                 60..=365 * 86_400,
+            )?),
+            session_max_age: Duration::from_secs(number(
+                &get,
+                "TOASOAN_SESSION_MAX_AGE",
+                90 * 86_400,
+                60..=3_650 * 86_400,
+            )?),
+            refresh_grace: Duration::from_secs(number(
+                &get,
+                "TOASOAN_REFRESH_GRACE_SECS",
+                30,
+                0..=600,
+            )?),
+            prune_interval: Duration::from_secs(number(
+                &get,
+                "TOASOAN_PRUNE_INTERVAL_SECS",
+                600,
+                1..=86_400,
             )?),
             preview_ttl: Duration::from_secs(number(
                 &get,

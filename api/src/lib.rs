@@ -14,6 +14,7 @@ pub mod config;
 pub mod due_work;
 pub mod error;
 pub mod extractors;
+pub mod housekeeping;
 pub mod http_cache;
 pub mod openapi;
 pub mod pagination;

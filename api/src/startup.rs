@@ -203,6 +203,12 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         state.config.views_flush,
     );
     crate::due_work::spawn_loop(state.pool.clone(), state.config.due_work_interval);
+    crate::housekeeping::spawn_loop(
+        state.pool.clone(),
+        state.config.prune_interval,
+        state.config.access_ttl,
+        state.config.session_max_age,
+    );
     crate::webhooks::spawn_loop(
         crate::webhooks::Deliverer::new(state.pool.clone(), &state.config.webhooks)
             .map_err(StartError::Io)?,

@@ -10,4 +10,6 @@ mod token;
 pub use client::{ClientKey, client_address};
 pub use password::{hash_password, verify_password, warm_up};
 pub use preview::Preview;
-pub use token::{Claims, TokenKeys, new_refresh_token, token_hash};
+pub use token::{
+    Claims, TokenKeys, new_refresh_token, seal_successor, token_hash, unseal_successor,
+};

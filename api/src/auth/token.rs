@@ -93,3 +93,36 @@ pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The key stream that seals a spent refresh token's successor: an
+/// HMAC-SHA256 keyed by the spent token, which the database does not hold
+/// (only its hash), so the sealed successor is useless to anyone who reads
+/// the database without the spent token.
+fn successor_key(spent: &str) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(spent.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(b"toasoan refresh successor v1");
+    mac.finalize().into_bytes().into()
+}
+
+fn xor_with(spent: &str, token: &str) -> Option<String> {
+    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+    let key = successor_key(spent);
+    if bytes.len() != key.len() {
+        return None;
+    }
+    let out: Vec<u8> = bytes.iter().zip(key).map(|(b, k)| b ^ k).collect();
+    Some(URL_SAFE_NO_PAD.encode(out))
+}
+
+/// Seals `successor` (a refresh token this server made) with the token
+/// it replaces.
+pub fn seal_successor(spent: &str, successor: &str) -> Option<String> {
+    xor_with(spent, successor)
+}
+
+/// Opens what `seal_successor` sealed, given the spent token again.
+pub fn unseal_successor(spent: &str, sealed: &str) -> Option<String> {
+    xor_with(spent, sealed)
+}

@@ -90,6 +90,8 @@ registry! {
     SessionRevoked = (401, "session_revoked"),
     /// The refresh token was already used: the whole login is ended.
     TokenReused = (401, "token_reused"),
+    /// The login is older than `TOASOAN_SESSION_MAX_AGE`: log in again.
+    SessionExpired = (401, "session_expired"),
     /// The e-mail or password is wrong.
     InvalidCredentials = (401, "invalid_credentials"),
     /// The caller's role may not do this.

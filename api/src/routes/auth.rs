@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use toasoan_domain::user::Email;
 use toasoan_persistence::models::session::{RefreshTokenRow, SessionRow};
 use toasoan_persistence::queries::{sessions, users};
-use toasoan_persistence::time;
+use toasoan_persistence::{DbConn, time};
 use utoipa::ToSchema;
 
 crate::endpoints![login, refresh_token, logout, get_me];
@@ -124,6 +124,7 @@ pub async fn login(
     };
     let role = user.role;
     let tokens = state.tokens.clone();
+    let max_age = session_max_age(&state)?;
     let pair = state
         .write(move |conn| {
             let now = time::now();
@@ -135,7 +136,7 @@ pub async fn login(
                 revoked_at: None,
             };
             let refresh = auth::new_refresh_token();
-            let row = refresh_row(&refresh, &session.id, now, &tokens)?;
+            let row = refresh_row(&refresh, &session.id, now, now + max_age, &tokens)?;
             sessions::open(conn, &session, &row)?;
             Ok(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,
@@ -152,20 +153,28 @@ fn invalid_credentials() -> ApiError {
     Code::InvalidCredentials.err("the e-mail or password is wrong")
 }
 
+/// A new refresh token's row: it expires after the refresh lifetime, or
+/// when its session ends (`session_ends`), whichever comes first.
 fn refresh_row(
     token: &str,
     session_id: &str,
     now: chrono::NaiveDateTime,
+    session_ends: chrono::NaiveDateTime,
     tokens: &auth::TokenKeys,
 ) -> Result<RefreshTokenRow, ApiError> {
     let ttl = Duration::from_std(tokens.refresh_ttl).map_err(ApiError::internal)?;
     Ok(RefreshTokenRow {
         token_hash: auth::token_hash(token),
         session_id: session_id.to_owned(),
-        expires_at: now + ttl,
+        expires_at: (now + ttl).min(session_ends),
         used_at: None,
         created_at: now,
+        successor_sealed: None,
     })
+}
+
+fn session_max_age(state: &AppState) -> Result<Duration, ApiError> {
+    Duration::from_std(state.config.session_max_age).map_err(ApiError::internal)
 }
 
 fn no_store<T: Serialize>(body: T) -> HttpResponse {
@@ -177,12 +186,17 @@ fn no_store<T: Serialize>(body: T) -> HttpResponse {
 /// Exchanges a refresh token for a new pair.
 ///
 /// Each refresh token works once: presenting a used one again ends the
-/// whole session (it was stolen).
+/// whole session (it was stolen). Except a retry: presented again within
+/// `TOASOAN_REFRESH_GRACE_SECS` (30 s) of its use while the refresh
+/// token it was exchanged for is still unused, it gets that same refresh
+/// token again (and a new access token), so a client whose answer was
+/// lost on the way stays logged in. A login lasts at most
+/// `TOASOAN_SESSION_MAX_AGE` (90 days) however often it is refreshed.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", operation_id = "refresh_token", tag = "auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "A new token pair; the old refresh token is spent", body = TokenResponse),
-        (status = 401, description = "`token_invalid`, `token_expired`, `session_revoked`, or `token_reused` (the session is then ended)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`token_invalid`, `token_expired`, `session_revoked`, `session_expired` (the login is older than its absolute lifetime), or `token_reused` (the session is then ended)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
     ))]
 pub async fn refresh_token(
@@ -191,6 +205,8 @@ pub async fn refresh_token(
 ) -> Result<HttpResponse, ApiError> {
     let presented = body.into_inner().refresh_token;
     let tokens = state.tokens.clone();
+    let max_age = session_max_age(&state)?;
+    let grace = Duration::from_std(state.config.refresh_grace).map_err(ApiError::internal)?;
     let pair = state
         .write(move |conn| {
             let now = time::now();
@@ -201,24 +217,39 @@ pub async fn refresh_token(
             if session.revoked_at.is_some() || !user.is_active {
                 return Err(Code::SessionRevoked.err("this login has ended; log in again"));
             }
+            let session_ends = session.created_at + max_age;
+            if session_ends <= now {
+                return Err(
+                    Code::SessionExpired.err("this login is too old to refresh; log in again")
+                );
+            }
             if token.expires_at <= now {
                 return Err(Code::TokenExpired.err("the refresh token has expired; log in again"));
             }
             let next = auth::new_refresh_token();
-            let row = refresh_row(&next, &session.id, now, &tokens)?;
-            if token.used_at.is_some() || !sessions::rotate(conn, &hash, now, &row)? {
+            let row = refresh_row(&next, &session.id, now, session_ends, &tokens)?;
+            let sealed = auth::seal_successor(&presented, &next).unwrap_or_default();
+            let refresh =
+                if token.used_at.is_none() && sessions::rotate(conn, &hash, now, &row, &sealed)? {
+                    Some(next)
+                } else {
+                    // Spent already (maybe a moment ago, by a concurrent call):
+                    // a retry gets the successor it was given, if still unused.
+                    retried(conn, &presented, &hash, now, grace)?
+                };
+            let Some(refresh) = refresh else {
                 // A spent token again: someone else holds a copy. End the
                 // session; returning Ok commits the revocation.
                 sessions::revoke(conn, &session.id, now)?;
                 tracing::warn!("refresh token reused; session revoked");
                 return Ok(None);
-            }
+            };
             let role = user.role;
             Ok(Some(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,
                 token_type: "Bearer",
                 expires_in: tokens.access_ttl.as_secs(),
-                refresh_token: next,
+                refresh_token: refresh,
             }))
         })
         .await?;
@@ -226,6 +257,33 @@ pub async fn refresh_token(
         Code::TokenReused.err("this refresh token was already used; log in again")
     })?;
     Ok(no_store(pair))
+}
+
+/// The refresh token a spent one was exchanged for, when the spent one is
+/// presented again within `grace` of its use and that successor has not
+/// been used yet; `None` means a reuse.
+fn retried(
+    conn: &mut DbConn,
+    presented: &str,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+    grace: Duration,
+) -> Result<Option<String>, ApiError> {
+    let Some(spent) = sessions::token(conn, hash)? else {
+        return Ok(None);
+    };
+    let (Some(used_at), Some(sealed)) = (spent.used_at, spent.successor_sealed) else {
+        return Ok(None);
+    };
+    if now - used_at > grace {
+        return Ok(None);
+    }
+    let Some(successor) = auth::unseal_successor(presented, &sealed) else {
+        return Ok(None);
+    };
+    let unused = sessions::token(conn, &auth::token_hash(&successor))?
+        .is_some_and(|t| t.used_at.is_none() && t.expires_at > now);
+    Ok(unused.then_some(successor))
 }
 
 /// Ends the current login: its access and refresh tokens stop working.

@@ -23,4 +23,7 @@ pub struct RefreshTokenRow {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// Once spent: its successor, sealed with this token (see
+    /// `auth::seal_successor`), for a client that retries the refresh.
+    pub successor_sealed: Option<String>,
 }

@@ -41,20 +41,25 @@ pub fn find_token(
     )
 }
 
-/// Marks a token used and stores its successor, unless it was used
-/// meanwhile; returns false when another request rotated it first.
+/// Marks a token used (keeping its successor sealed beside it) and stores
+/// the successor, unless it was used meanwhile; returns false when another
+/// request rotated it first.
 pub fn rotate(
     conn: &mut DbConn,
     used_hash: &str,
     now: NaiveDateTime,
     next: &RefreshTokenRow,
+    sealed: &str,
 ) -> Result<bool, DbError> {
     let marked = diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::token_hash.eq(used_hash))
             .filter(refresh_tokens::used_at.is_null()),
     )
-    .set(refresh_tokens::used_at.eq(Some(now)))
+    .set((
+        refresh_tokens::used_at.eq(Some(now)),
+        refresh_tokens::successor_sealed.eq(Some(sealed)),
+    ))
     .execute(conn)?;
     if marked == 0 {
         return Ok(false);
@@ -63,6 +68,45 @@ pub fn rotate(
         .values(next)
         .execute(conn)?;
     Ok(true)
+}
+
+/// A refresh token by its hash.
+pub fn token(conn: &mut DbConn, token_hash: &str) -> Result<Option<RefreshTokenRow>, DbError> {
+    optional(
+        refresh_tokens::table
+            .find(token_hash)
+            .select(RefreshTokenRow::as_select())
+            .first(conn),
+    )
+}
+
+/// Deletes what can no longer be used, by index: refresh tokens that
+/// expired before `expired_before`, revoked sessions, sessions opened
+/// before `opened_before` (past their absolute lifetime), and sessions
+/// left with no refresh token. `expired_before` should lag the present by
+/// an access token's lifetime: an access token needs its session row.
+/// Their refresh tokens go with the sessions (ON DELETE CASCADE). Returns
+/// the sessions deleted.
+pub fn prune(
+    conn: &mut DbConn,
+    expired_before: NaiveDateTime,
+    opened_before: NaiveDateTime,
+) -> Result<usize, DbError> {
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.lt(expired_before)))
+        .execute(conn)?;
+    let no_token = diesel::dsl::not(diesel::dsl::exists(
+        refresh_tokens::table.filter(refresh_tokens::session_id.eq(sessions::id)),
+    ));
+    let ended = diesel::delete(
+        sessions::table.filter(
+            sessions::revoked_at
+                .is_not_null()
+                .or(sessions::created_at.lt(opened_before))
+                .or(no_token.and(sessions::created_at.lt(expired_before))),
+        ),
+    )
+    .execute(conn)?;
+    Ok(ended)
 }
 
 /// Ends a session: its access and refresh tokens stop working.

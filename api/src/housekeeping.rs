@@ -1,0 +1,58 @@
+//! Housekeeping every instance runs: ended sessions and expired refresh
+//! tokens are deleted on a timer (by index), so the tables hold only what
+//! can still be used. Several instances may prune at once: deleting what
+//! another already deleted is harmless.
+
+use chrono::Duration as Span;
+use std::time::Duration;
+use toasoan_persistence::Pool;
+use toasoan_persistence::queries::sessions;
+use toasoan_persistence::time;
+
+/// One pass: returns the sessions deleted.
+/// Rows are kept one access token lifetime (`access_ttl`) past their end:
+/// an access token still needs its session row until it expires.
+pub async fn prune_once(pool: &Pool, access_ttl: Duration, session_max_age: Duration) -> usize {
+    let pool = pool.clone();
+    let result = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        let keep = Span::from_std(access_ttl).unwrap_or(Span::days(1));
+        let max_age = Span::from_std(session_max_age).unwrap_or(Span::MAX);
+        let expired_before = time::now() - keep;
+        let opened_before = expired_before
+            .checked_sub_signed(max_age)
+            .unwrap_or(expired_before);
+        toasoan_persistence::conn::write_tx(&mut conn, |conn| {
+            sessions::prune(conn, expired_before, opened_before)
+        })
+        .map_err(|e| e.to_string())
+    })
+    .await;
+    match result {
+        Ok(Ok(deleted)) => deleted,
+        Ok(Err(cause)) => {
+            tracing::warn!(%cause, "session pruning not run; retried at the next pass");
+            0
+        }
+        Err(cause) => {
+            tracing::warn!(%cause, "session pruning not run; retried at the next pass");
+            0
+        }
+    }
+}
+
+/// Prunes every `every` for as long as the server runs, the first time
+/// one interval after start (never in the way of start-up).
+pub fn spawn_loop(pool: Pool, every: Duration, access_ttl: Duration, session_max_age: Duration) {
+    actix_web::rt::spawn(async move {
+        let start = actix_web::rt::time::Instant::now() + every;
+        let mut ticker = actix_web::rt::time::interval_at(start, every);
+        loop {
+            ticker.tick().await;
+            let deleted = prune_once(&pool, access_ttl, session_max_age).await;
+            if deleted > 0 {
+                tracing::info!(deleted, "ended sessions pruned");
+            }
+        }
+    });
+}
