@@ -20,6 +20,7 @@ mod pagination;
 mod permissions;
 mod placement;
 mod previews;
+mod read_cache;
 mod readership;
 mod revisions;
 mod search;

@@ -46,6 +46,15 @@ pub struct Config {
     pub workers: Option<usize>,
     /// `max-age` of public responses (`TOASOAN_CACHE_MAX_AGE` seconds, default 60).
     pub cache_max_age: u32,
+    /// Longest life of an entry of the in-process cache of public reads
+    /// (`TOASOAN_READ_CACHE_MS`, default 1 000; 0 turns the cache off): how
+    /// late this instance may show another instance's writes, a scheduled
+    /// publication in a list, or a list's expired article. Writes this
+    /// instance commits are seen at once whatever it is.
+    pub read_cache: Duration,
+    /// Bytes the cache of public reads may hold, bodies and keys
+    /// (`TOASOAN_READ_CACHE_BYTES`, default 64 MiB).
+    pub read_cache_bytes: u64,
     /// How often counted article views are written
     /// (`TOASOAN_VIEWS_FLUSH_SECS`, default 10).
     pub views_flush: Duration,
@@ -337,6 +346,13 @@ impl Config {
                 .transpose()?,
             cache_max_age: u32::try_from(number(&get, "TOASOAN_CACHE_MAX_AGE", 60, 0..=86_400)?)
                 .unwrap_or(60),
+            read_cache: Duration::from_millis(number(
+                &get,
+                "TOASOAN_READ_CACHE_MS",
+                1_000,
+                0..=3_600_000,
+            )?),
+            read_cache_bytes: number(&get, "TOASOAN_READ_CACHE_BYTES", 64 << 20, 0..=1 << 40)?,
             views_flush: Duration::from_secs(number(
                 &get,
                 "TOASOAN_VIEWS_FLUSH_SECS",

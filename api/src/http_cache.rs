@@ -64,7 +64,7 @@ pub fn respond_bytes(
 /// representations with a live counter the tag leaves out).
 pub fn respond_tagged(
     req: &HttpRequest,
-    body: Vec<u8>,
+    body: impl Into<bytes::Bytes>,
     content_type: &str,
     etag: String,
     audience: Audience,
@@ -83,11 +83,13 @@ pub fn respond_tagged(
     if not_modified {
         return Ok(response.finish());
     }
-    Ok(response.content_type(content_type.to_owned()).body(body))
+    Ok(response
+        .content_type(content_type.to_owned())
+        .body(body.into()))
 }
 
 /// The strong ETag of a serialized representation.
-fn etag_of_bytes(body: &[u8], tag_prefix: &str) -> String {
+pub fn etag_of_bytes(body: &[u8], tag_prefix: &str) -> String {
     let digest = Sha256::digest(body);
     let hex: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
     format!("\"{tag_prefix}{hex}\"")
@@ -159,7 +161,20 @@ pub fn respond_page_bytes(
     next_cursor: Option<&str>,
     audience: Audience,
 ) -> Result<HttpResponse, ApiError> {
-    let mut response = respond_bytes(req, body, "application/json", "", audience)?;
+    let etag = etag_of_bytes(&body, "");
+    respond_page_tagged(req, body, etag, next_cursor, audience)
+}
+
+/// Sends a serialized list page under its ETag, with a `Link: rel="next"`
+/// header (made from this request's query) when `next_cursor` is given.
+pub fn respond_page_tagged(
+    req: &HttpRequest,
+    body: impl Into<bytes::Bytes>,
+    etag: String,
+    next_cursor: Option<&str>,
+    audience: Audience,
+) -> Result<HttpResponse, ApiError> {
+    let mut response = respond_tagged(req, body, "application/json", etag, audience)?;
     if let Some(next) = next_cursor
         && let Ok(value) = header::HeaderValue::from_str(&next_link(req, next))
     {

@@ -19,6 +19,7 @@ pub mod http_cache;
 pub mod openapi;
 pub mod pagination;
 pub mod published;
+pub mod read_cache;
 pub mod readership;
 pub mod reindex;
 pub mod responses;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use toasoan_persistence::queries::views;
-use toasoan_persistence::{Pool, time, write_tx};
+use toasoan_persistence::{Pool, time, write_tx_unseen};
 
 /// The longest ranking window; older hourly buckets are pruned.
 pub const LONGEST_WINDOW_DAYS: i64 = 30;
@@ -25,7 +25,13 @@ impl ViewCounter {
     /// Counts one view of an article.
     pub fn record(&self, article_id: &str) {
         let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
-        *pending.entry(article_id.to_owned()).or_default() += 1;
+        // Cached reads call this on every hit: no allocation once counted.
+        match pending.get_mut(article_id) {
+            Some(n) => *n += 1,
+            None => {
+                pending.insert(article_id.to_owned(), 1);
+            }
+        }
     }
 
     fn take(&self) -> Vec<(String, i64)> {
@@ -60,7 +66,8 @@ pub async fn flush(pool: &Pool, counter: &Arc<ViewCounter>) -> usize {
             Ok(conn) => conn,
             Err(e) => return Err((e.to_string(), increments)),
         };
-        let written = write_tx(&mut conn, |conn| {
+        // Counts readers may see late: they empty no read cache.
+        let written = write_tx_unseen(&mut conn, |conn| {
             views::add(conn, hour, &increments)?;
             views::prune(conn, oldest)?;
             Ok::<_, toasoan_persistence::DbError>(())

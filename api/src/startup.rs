@@ -5,6 +5,7 @@ use crate::app::build_app;
 use crate::auth;
 use crate::auth::TokenKeys;
 use crate::config::{Config, MediaStorage};
+use crate::read_cache::ReadCache;
 use crate::readership::{self, ViewCounter};
 use crate::state::AppState;
 use actix_web::HttpServer;
@@ -187,6 +188,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     let workers = config.workers;
     let slots = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
     let storage = media_storage(&config.media.storage)?;
+    let reads = Arc::new(ReadCache::new(config.read_cache, config.read_cache_bytes));
     let state = AppState {
         pool,
         tokens,
@@ -196,6 +198,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         storage,
         views: Arc::new(ViewCounter::default()),
         client_key,
+        reads,
     };
     readership::spawn_flusher(
         state.pool.clone(),

@@ -5,6 +5,7 @@ use crate::auth::{ClientKey, TokenKeys};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http_cache::Audience;
+use crate::read_cache::ReadCache;
 use crate::readership::ViewCounter;
 use actix_web::web;
 use std::sync::Arc;
@@ -31,6 +32,9 @@ pub struct AppState {
     pub views: Arc<ViewCounter>,
     /// Hashes client addresses (rate limits, duplicates) without storing them.
     pub client_key: Arc<ClientKey>,
+    /// What anonymous readers got, answered again without the database
+    /// (see `read_cache` for how stale it may be).
+    pub reads: Arc<ReadCache>,
 }
 
 impl AppState {

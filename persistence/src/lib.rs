@@ -13,5 +13,6 @@ pub mod time;
 
 pub use conn::{
     Backend, DbConn, Guarded, Pool, PooledConn, connect, lock, migrate, ping, write_tx,
+    write_tx_unseen, writes_committed,
 };
 pub use error::{DbError, Unique};

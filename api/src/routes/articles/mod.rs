@@ -32,8 +32,11 @@ use write::*;
 
 use crate::caller::{AuthUser, Viewer};
 use crate::error::{ApiError, Code, Problem};
-use crate::http_cache::{Audience, respond_page, respond_page_bytes, respond_tagged};
+use crate::http_cache::{
+    Audience, etag_of_bytes, respond_page, respond_page_tagged, respond_tagged,
+};
 use crate::pagination::{self, Page};
+use crate::read_cache::Read;
 use crate::responses::*;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
@@ -212,6 +215,27 @@ pub async fn list_articles(
         let page = state.db(move |conn| most_read(conn, window, limit)).await?;
         return respond_shaped(&state, &req, page, &shape, staff).await;
     }
+    // A reader's plain page (no search): the read cache may hold it, under
+    // the parsed query (so parameter order and encoding do not matter).
+    let cache_key =
+        (viewer.is_none() && query.q.is_none() && shape.is_plain()).then(|| format!("l/{query:?}"));
+    if let Some(key) = &cache_key
+        && let Some(read) = state.reads.get(key)
+        && let Read::Page {
+            body,
+            etag,
+            next_cursor,
+        } = &*read
+    {
+        return respond_page_tagged(
+            &req,
+            body.clone(),
+            etag.clone(),
+            next_cursor.as_deref(),
+            state.audience(false),
+        );
+    }
+    let ticket = state.reads.ticket();
     let by_publication = query.by_publication();
     let searched = query.q.as_deref().map(search::parse).transpose()?;
     let counted = query.count == Some(filters::Count::Exact);
@@ -270,12 +294,28 @@ pub async fn list_articles(
         .await?;
     match listed {
         Listed::Live(page) => respond_shaped(&state, &req, page, &shape, staff).await,
-        Listed::Stored(page) => respond_page_bytes(
-            &req,
-            page.body.into_bytes(),
-            page.next_cursor.as_deref(),
-            state.audience(staff),
-        ),
+        Listed::Stored(page) => {
+            let body = bytes::Bytes::from(page.body);
+            let etag = etag_of_bytes(&body, "");
+            let response = respond_page_tagged(
+                &req,
+                body.clone(),
+                etag.clone(),
+                page.next_cursor.as_deref(),
+                state.audience(staff),
+            );
+            if let Some(key) = cache_key {
+                let read = Read::Page {
+                    body,
+                    etag,
+                    next_cursor: page.next_cursor,
+                };
+                state
+                    .reads
+                    .put(ticket, key, std::sync::Arc::new(read), None);
+            }
+            response
+        }
     }
 }
 
@@ -398,27 +438,10 @@ pub async fn get_article(
         let jsonld = with_jsonld.then_some(base);
         return preview::read_preview(&state, &req, key, token, &shape, jsonld).await;
     }
-    // A reader's plain read: the stored document, one indexed lookup.
-    if viewer.is_none()
-        && !with_jsonld
-        && shape.is_plain()
-        && let Some(key) = toasoan_persistence::queries::key(&key)
-    {
-        let doc = state
-            .db(move |conn| Ok(documents::public_by_key(conn, &key)?))
-            .await?;
-        if let Some(doc) = doc.filter(|d| d.is_public(Utc::now())) {
-            state.views.record(&doc.id);
-            let audience = until_expiry(state.audience(false), doc.unpublish_at.map(time::from_db));
-            let body = stored::with_views(&doc.document, doc.views.unwrap_or(0));
-            return respond_tagged(
-                &req,
-                body.into_bytes(),
-                "application/json",
-                doc.etag,
-                audience,
-            );
-        }
+    // A reader's plain read: from the read cache, or one trip to the
+    // database (the stored document: one indexed lookup).
+    if viewer.is_none() && !with_jsonld && shape.is_plain() {
+        return read_for_readers(&state, &req, key).await;
     }
     let found = state
         .db(move |conn| {
@@ -459,5 +482,98 @@ pub async fn get_article(
             }
         }
         Err(slug) => Ok(moved(&state, format!("/api/v1/articles/{slug}"), public)),
+    }
+}
+
+/// An anonymous reader's plain read of an article (200, 301 or 404), from
+/// the read cache when it holds a valid answer, else looked up and kept.
+async fn read_for_readers(
+    state: &AppState,
+    req: &HttpRequest,
+    key: String,
+) -> Result<HttpResponse, ApiError> {
+    let cache_key = format!("a/{key}");
+    if let Some(read) = state.reads.get(&cache_key) {
+        return send_read(state, req, &read);
+    }
+    let ticket = state.reads.ticket();
+    let (read, not_after) = state
+        .db(move |conn| reader_lookup(conn, &key, Utc::now()))
+        .await?;
+    let read = std::sync::Arc::new(read);
+    let response = send_read(state, req, &read);
+    state.reads.put(ticket, cache_key, read, not_after);
+    response
+}
+
+/// What an anonymous reader gets for `key` at `now`, and when that answer
+/// changes by itself (the article's expiry, or a scheduled article's
+/// publication), if it does.
+fn reader_lookup(
+    conn: &mut DbConn,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(Read, Option<DateTime<Utc>>), ApiError> {
+    let upcoming = |at: Option<chrono::NaiveDateTime>| at.map(time::from_db).filter(|at| *at > now);
+    // The stored document: one indexed lookup.
+    if let Some(parsed) = toasoan_persistence::queries::key(key)
+        && let Some(doc) = documents::public_by_key(conn, &parsed)?
+        && doc.is_public(now)
+    {
+        let unpublish_at = doc.unpublish_at.map(time::from_db);
+        let body = stored::with_views(&doc.document, doc.views.unwrap_or(0));
+        let read = Read::Article {
+            id: doc.id,
+            body: body.into(),
+            etag: doc.etag,
+            unpublish_at,
+        };
+        return Ok((read, unpublish_at));
+    }
+    // Not stored yet, not public, an old slug, or nothing.
+    Ok(match articles::find_by_key(conn, key)? {
+        None => (Read::Missing, None),
+        Some(Found::Article(row) | Found::Renamed(row)) if !row.is_public(now) => {
+            (Read::Missing, upcoming(row.published_at))
+        }
+        Some(Found::Renamed(row)) => (Read::Moved(format!("/api/v1/articles/{}", row.slug)), None),
+        Some(Found::Article(row)) => {
+            let unpublish_at = row.unpublish_at.map(time::from_db);
+            let article = view::for_readers(view::full(conn, row)?);
+            let read = Read::Article {
+                id: article.summary.id.clone(),
+                etag: view::etag(&article)?,
+                body: serde_json::to_vec(&article)
+                    .map_err(ApiError::internal)?
+                    .into(),
+                unpublish_at,
+            };
+            (read, unpublish_at)
+        }
+    })
+}
+
+/// Sends a reader's answer about an article; an article sent is a view
+/// ("Đọc nhiều"), whether it came from the database or the cache.
+fn send_read(state: &AppState, req: &HttpRequest, read: &Read) -> Result<HttpResponse, ApiError> {
+    match read {
+        Read::Article {
+            id,
+            body,
+            etag,
+            unpublish_at,
+        } => {
+            state.views.record(id);
+            let audience = until_expiry(state.audience(false), *unpublish_at);
+            respond_tagged(
+                req,
+                body.clone(),
+                "application/json",
+                etag.clone(),
+                audience,
+            )
+        }
+        Read::Moved(location) => Ok(moved(state, location.clone(), true)),
+        Read::Missing | Read::Page { .. } => Err(not_found()),
     }
 }

@@ -383,11 +383,13 @@ pub fn etag(view: &ArticleView) -> Result<String, ApiError> {
 }
 
 /// The ETag of a serialized article (whole or trimmed), its view counter
-/// left out.
+/// and what only staff get left out (review notes, related picks: a change
+/// of picks is a new version anyway).
 fn etag_without_views(mut value: serde_json::Value, version: i32) -> Result<String, ApiError> {
     if let Some(fields) = value.as_object_mut() {
         fields.remove("view_count");
         fields.remove("review_notes");
+        fields.remove("related_ids");
     }
     etag_of(&value, &version_prefix(version))
 }
