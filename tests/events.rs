@@ -181,7 +181,9 @@ async fn a_rescheduled_or_withdrawn_publication_does_not_fire() {
     let app = app().await;
     let admin = app.admin().await;
     let editor = app.editor().await;
-    let soon = Utc::now() + Span::milliseconds(800);
+    // Far enough ahead that the rescheduling and the withdrawal land first
+    // even on a loaded machine.
+    let soon = Utc::now() + Span::milliseconds(3_000);
     let moved = editor.draft(json!({"title": "Bài dời lịch"})).await;
     let withdrawn = editor.draft(json!({"title": "Bài rút lại"})).await;
     let witness = editor.draft(json!({"title": "Bài đúng hẹn"})).await;
