@@ -356,3 +356,36 @@ async fn a_write_on_one_instance_is_what_readers_of_another_instance_get() {
         .await;
     assert_eq!(read["category"]["name"], "Thời sự 24h");
 }
+
+/// On PostgreSQL every id column compares bytewise like `articles.id`: a
+/// join across collations cannot use an index, and the list query read
+/// all of `article_documents` for each page (250 ms at 100 000 articles).
+/// SQLite compares every text column bytewise already.
+#[actix_web::test]
+async fn on_postgresql_every_id_column_has_the_ids_collation() {
+    use diesel::{QueryableByName, RunQueryDsl, sql_types::Text};
+    #[derive(QueryableByName, Debug)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let app = TestApp::spawn().await;
+    if app.backend != "postgres" {
+        return;
+    }
+    let pool = toasoan_persistence::connect(&app.database_url, 1).expect("pool");
+    let odd = actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("conn");
+        diesel::sql_query(
+            "SELECT table_name || '.' || column_name AS name FROM information_schema.columns \
+             WHERE table_schema = 'public' AND data_type = 'text' \
+             AND (column_name = 'id' OR column_name LIKE '%\\_id') \
+             AND coalesce(collation_name, '') <> 'C' ORDER BY 1",
+        )
+        .load::<Column>(&mut *conn)
+        .expect("columns")
+    })
+    .await
+    .expect("join");
+    assert!(odd.is_empty(), "id columns without COLLATE \"C\": {odd:?}");
+}

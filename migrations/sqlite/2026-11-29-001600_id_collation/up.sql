@@ -1,0 +1,2 @@
+-- Nothing to do on SQLite: ids compare bytewise (BINARY) everywhere.
+SELECT 1;
