@@ -384,6 +384,9 @@ async fn on_postgresql_every_id_column_has_the_ids_collation() {
         )
         .load::<Column>(&mut *conn)
         .expect("columns")
+        .into_iter()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
     })
     .await
     .expect("join");
