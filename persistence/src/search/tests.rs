@@ -620,7 +620,7 @@ mod plan {
     }
 
     #[test]
-    fn the_full_text_index_drives_the_search_and_articles_are_looked_up_by_key() {
+    fn the_full_text_index_drives_the_search_and_only_the_page_reads_articles() {
         let filters = [
             public(21),
             ListQuery {
@@ -645,14 +645,21 @@ mod plan {
         {
             let plan = plan_of(q, filters);
             // The window of newest matches comes off the full-text index in
-            // rowid order (no sort of all matches), each article looked up
-            // by key; only the window (`hits`) is sorted by rank.
-            assert_eq!(plan[0], "MATERIALIZE hits", "{plan:?}");
+            // rowid order (no sort of all matches), each match's row in
+            // `article_search_docs` looked up by key; only the window
+            // (`hits`) is sorted by rank, and only the page reads articles.
+            let at = |step: &str| plan.iter().position(|s| s == step);
+            let hits = at("MATERIALIZE hits").expect("hits");
             assert!(
-                plan[1].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
+                plan[hits + 1].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
                 "{plan:?}"
             );
-            let window = plan.iter().position(|s| s == "SCAN hits").unwrap();
+            assert_eq!(
+                plan[hits + 2],
+                "SEARCH d USING INTEGER PRIMARY KEY (rowid=?)",
+                "{plan:?}"
+            );
+            let window = at("SCAN hits").expect("SCAN hits");
             assert!(
                 plan[..window].iter().all(|s| !s.contains("TEMP B-TREE")),
                 "{plan:?}"
@@ -660,14 +667,22 @@ mod plan {
             assert!(
                 plan.iter().all(|s| !s.starts_with("SCAN")
                     || s.contains("VIRTUAL TABLE")
-                    || s == "SCAN hits"
-                    || s == "SCAN exact"),
+                    || ["SCAN hits", "SCAN exact", "SCAN page"].contains(&s.as_str())),
                 "{plan:?}"
             );
+            let page = at("SCAN page").expect("SCAN page");
+            let articles: Vec<usize> = plan
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    s.starts_with("SEARCH a ") || *s == "SCAN a" || s.starts_with("SCAN a ")
+                })
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(articles, [page + 1], "{plan:?}");
             assert!(
-                plan.iter()
-                    .any(|s| s
-                        .starts_with("SEARCH a USING INDEX sqlite_autoindex_articles_1 (id=?)")),
+                plan[page + 1]
+                    .starts_with("SEARCH a USING INDEX sqlite_autoindex_articles_1 (id=?)"),
                 "{plan:?}"
             );
         }
