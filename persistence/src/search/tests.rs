@@ -9,7 +9,8 @@ use crate::queries::slugged::Slugged;
 use crate::queries::{articles as article_q, authors as author_q, tags as tag_q};
 use crate::time;
 use chrono::Duration;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Double};
+use sql::{Param, Sql};
 use toasoan_domain::article::Status;
 
 /// A fresh database of each available backend.
@@ -551,6 +552,70 @@ fn hits_come_with_highlights() {
             "markup of the body is not kept"
         );
     });
+}
+
+#[derive(QueryableByName, Debug)]
+struct Scores {
+    #[diesel(sql_type = Double)]
+    ours: f64,
+    #[diesel(sql_type = Double)]
+    fts5: f64,
+}
+
+/// `toasoan_bm25` and FTS5's `bm25` over every match of `q`, by row.
+fn both_scores(conn: &mut DbConn, q: &str) -> Vec<Scores> {
+    let query = SearchQuery::parse(q).unwrap();
+    let mut sql = Sql::for_conn(conn);
+    sql.push("SELECT toasoan_bm25(article_search, ")
+        .push(SQLITE_WEIGHTS);
+    for key in engine::fts5_phrase_keys(&query) {
+        sql.push(", ").bind(Param::Text(key));
+    }
+    sql.push(") AS ours, bm25(article_search, ")
+        .push(SQLITE_WEIGHTS)
+        .push(") AS fts5 FROM article_search WHERE article_search MATCH ")
+        .bind(Param::Text(engine::fts5_match(&query)))
+        .push(" ORDER BY rowid");
+    sql.load(conn).unwrap()
+}
+
+#[test]
+fn the_sqlite_ranking_is_fts5_bm25_with_frequencies_kept_between_searches() {
+    let mut db = databases().into_iter().next().unwrap();
+    let conn = &mut *db.conn;
+    article(
+        conn,
+        "Giá vàng hôm nay",
+        "Giá vàng tăng",
+        "vàng bạc đá quý",
+        1,
+    );
+    article(conn, "Thời tiết", "Mưa lớn", "giá rét đến sớm, giá như", 2);
+    article(
+        conn,
+        "\"Học tập\" và làm theo",
+        "giá trị",
+        "học tập suốt đời",
+        3,
+    );
+    for q in ["gia vang", "giá", "\"hoc tap\" la", "gia th", "vang"] {
+        // Counted on the first search, taken from the cache on the second.
+        for _ in 0..2 {
+            let scores = both_scores(conn, q);
+            assert!(!scores.is_empty(), "{q}");
+            for s in &scores {
+                assert!(
+                    (s.ours - s.fts5).abs() <= 1e-12 * s.fts5.abs(),
+                    "{q}: {s:?}"
+                );
+            }
+        }
+    }
+    // A new article changes the frequencies: a small table's are counted again.
+    article(conn, "Giá xăng", "giá dầu", "giá giá giá", 0);
+    for s in both_scores(conn, "gia") {
+        assert!((s.ours - s.fts5).abs() <= 1e-12 * s.fts5.abs(), "{s:?}");
+    }
 }
 
 mod plan {
