@@ -85,6 +85,8 @@ impl ManageConnection for Manager {
                 .map(DbConn::Pg)
                 .map_err(r2d2::Error::ConnectionError),
             Backend::Sqlite => {
+                // Search ranks with `toasoan_bm25`, registered on every connection.
+                crate::search::rank::register();
                 let mut conn = SqliteConnection::establish(&self.target)
                     .map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer. synchronous=FULL makes

@@ -14,11 +14,14 @@ fn ts_quote(word: &str) -> String {
     format!("'{}'", word.replace('\\', "\\\\").replace('\'', "''"))
 }
 
-/// The FTS5 expression over the folded columns: every group must match;
-/// a phrase as a phrase; the last word also as a prefix.
-pub(crate) fn fts5_match(query: &SearchQuery) -> String {
+/// The folded columns a query matches in.
+const FOLDED_COLUMNS: &str = "{title sapo body names}";
+
+/// The FTS5 phrases of a query over the folded columns, in order: a group
+/// as a phrase, the last word also as a prefix.
+fn fts5_phrases(query: &SearchQuery) -> Vec<String> {
     let mut terms = query.terms();
-    let groups: Vec<String> = query
+    query
         .groups()
         .iter()
         .map(|group| {
@@ -35,8 +38,22 @@ pub(crate) fn fts5_match(query: &SearchQuery) -> String {
             let prefix = words.last().is_some_and(|(_, p)| *p);
             format!("{}{}", fts5_quote(&phrase), if prefix { "*" } else { "" })
         })
-        .collect();
-    format!("{{title sapo body names}} : ({})", groups.join(" AND "))
+        .collect()
+}
+
+/// The FTS5 expression over the folded columns: every group must match;
+/// a phrase as a phrase; the last word also as a prefix.
+pub(crate) fn fts5_match(query: &SearchQuery) -> String {
+    format!("{FOLDED_COLUMNS} : ({})", fts5_phrases(query).join(" AND "))
+}
+
+/// One key per phrase of `fts5_match`, in order: what `toasoan_bm25`
+/// caches each phrase's document frequency under.
+pub(crate) fn fts5_phrase_keys(query: &SearchQuery) -> Vec<String> {
+    fts5_phrases(query)
+        .into_iter()
+        .map(|phrase| format!("{FOLDED_COLUMNS} : {phrase}"))
+        .collect()
 }
 
 /// The FTS5 expression that earns the exact-mark bonus: every word typed
@@ -123,6 +140,14 @@ mod tests {
         assert_eq!(
             fts5_exact(&q("\"học tập\" làm th")).as_deref(),
             Some("{exact} : (\"học\" AND \"tập\" AND \"làm\")")
+        );
+        assert_eq!(
+            fts5_phrase_keys(&q("\"học tập\" làm th")),
+            [
+                "{title sapo body names} : \"hoc tap\"",
+                "{title sapo body names} : \"lam\"",
+                "{title sapo body names} : \"th\"*"
+            ]
         );
         assert_eq!(fts5_exact(&q("hoc tap")), None);
         assert_eq!(

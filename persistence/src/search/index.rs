@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use toasoan_domain::block::Block;
 use toasoan_domain::search::Document;
 
-/// The columns of `articles` that `article_search` carries on PostgreSQL
-/// (`sort_at` is `COALESCE(published_at, created_at)`).
-const PG_COPIED: &str =
+/// The columns of `articles` that `article_search` carries on PostgreSQL and
+/// `article_search_docs` on SQLite (`sort_at` is
+/// `COALESCE(published_at, created_at)`).
+const COPIED: &str =
     "status, published_at, unpublish_at, category_id, featured, created_by, sort_at";
 
 /// Articles indexed per batch by `reindex_all`.
@@ -74,7 +75,7 @@ fn write(conn: &mut DbConn, id: &str, doc: &Document) -> Result<(), DbError> {
         // The article's visibility columns come along (see `search::pg_ranked`);
         // later changes to them reach the index through a trigger on `articles`.
         sql.push("INSERT INTO article_search (article_id, document, exact, ")
-            .push(PG_COPIED)
+            .push(COPIED)
             .push(") SELECT a.id, setweight(to_tsvector('simple', ")
             .bind(Param::Text(doc.title.clone()))
             .push("), 'A') || setweight(to_tsvector('simple', ")
@@ -88,16 +89,26 @@ fn write(conn: &mut DbConn, id: &str, doc: &Document) -> Result<(), DbError> {
             .push("), a.status, a.published_at, a.unpublish_at, a.category_id, a.featured, a.created_by, COALESCE(a.published_at, a.created_at) FROM articles a WHERE a.id = ")
             .bind(Param::Text(id.to_owned()))
             .push(" ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document, exact = EXCLUDED.exact");
-        for column in PG_COPIED.split(", ") {
+        for column in COPIED.split(", ") {
             sql.push(&format!(", {column} = EXCLUDED.{column}"));
         }
         sql.execute(conn)?;
         return Ok(());
     }
+    // The article's visibility columns come along (see `search::sqlite_ranked`);
+    // later changes to them reach the row through a trigger on `articles`.
     let mut link = Sql::for_conn(conn);
-    link.push("INSERT INTO article_search_docs (article_id) VALUES (")
+    link.push("INSERT INTO article_search_docs (article_id, ")
+        .push(COPIED)
+        .push(") SELECT a.id, a.status, a.published_at, a.unpublish_at, a.category_id, a.featured, a.created_by, COALESCE(a.published_at, a.created_at) FROM articles a WHERE a.id = ")
         .bind(Param::Text(id.to_owned()))
-        .push(") ON CONFLICT (article_id) DO NOTHING");
+        .push(" ON CONFLICT (article_id) DO UPDATE SET ");
+    for (i, column) in COPIED.split(", ").enumerate() {
+        link.push(&format!(
+            "{}{column} = excluded.{column}",
+            if i > 0 { ", " } else { "" }
+        ));
+    }
     link.execute(conn)?;
     let mut find = Sql::for_conn(conn);
     find.push("SELECT doc FROM article_search_docs WHERE article_id = ")

@@ -6,6 +6,7 @@
 
 mod engine;
 mod index;
+pub(crate) mod rank;
 mod sql;
 
 pub use index::{articles_by_author, articles_by_tag, index_article, index_articles, reindex_all};
@@ -92,17 +93,16 @@ pub fn search(
 ) -> Result<Vec<Hit>, DbError> {
     let mut sql = Sql::for_conn(conn);
     if sql.is_pg() {
-        // Only the page's articles are read from `articles`.
         pg_ranked(&mut sql, query, filters);
-        sql.push("SELECT ")
-            .push(&columns("a"))
-            .push(", page.bonus, page.relevance, page.sort_at FROM (SELECT * FROM ranked");
-        page(&mut sql, after, filters.limit);
-        sql.push(") AS page JOIN articles a ON a.id = page.id ORDER BY page.bonus DESC, page.relevance DESC, page.sort_at DESC, page.id DESC");
     } else {
         sqlite_ranked(&mut sql, query, filters);
-        page(&mut sql, after, filters.limit);
     }
+    // Only the page's articles are read from `articles`.
+    sql.push("SELECT ")
+        .push(&columns("a"))
+        .push(", page.bonus, page.relevance, page.sort_at FROM (SELECT * FROM ranked");
+    page(&mut sql, after, filters.limit);
+    sql.push(") AS page JOIN articles a ON a.id = page.id ORDER BY page.bonus DESC, page.relevance DESC, page.sort_at DESC, page.id DESC");
     let rows: Vec<HitRow> = sql.load(conn)?;
     Ok(rows
         .into_iter()
@@ -138,18 +138,23 @@ fn page(sql: &mut Sql, after: Option<&Rank>, limit: i64) {
 
 /// SQLite: the newest matches come straight off the FTS5 index in rowid
 /// order (CROSS JOIN fixes the join order: left to itself the planner walks
-/// every published article and runs the MATCH once per row); each hit's
-/// article is one primary-key lookup. The exact-mark bonus reads the marked
-/// words' postings only over the rowid range of those matches.
+/// every published article and runs the MATCH once per row). The window is
+/// chosen on the index and `article_search_docs` alone, which carries the
+/// article's visibility columns (kept in step by a trigger on `articles`):
+/// a match costs one lookup in that narrow table, not a read of the
+/// article's row past its body. The exact-mark bonus reads the marked
+/// words' postings only over the rowid range of the window.
 fn sqlite_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
-    sql.push("WITH hits AS MATERIALIZED (SELECT ")
-        .push(&columns("a"))
-        .push(", article_search.rowid AS doc, -bm25(article_search, ")
-        .push(SQLITE_WEIGHTS)
-        .push(") AS relevance FROM article_search CROSS JOIN article_search_docs d ON d.doc = article_search.rowid CROSS JOIN articles a ON a.id = d.article_id WHERE article_search MATCH ")
+    // `toasoan_bm25` is `bm25` with cached document frequencies (see `rank`).
+    sql.push("WITH hits AS MATERIALIZED (SELECT d.article_id AS id, d.sort_at AS sort_at, article_search.rowid AS doc, -toasoan_bm25(article_search, ")
+        .push(SQLITE_WEIGHTS);
+    for key in engine::fts5_phrase_keys(query) {
+        sql.push(", ").bind(Param::Text(key));
+    }
+    sql.push(") AS relevance FROM article_search CROSS JOIN article_search_docs d ON d.doc = article_search.rowid WHERE article_search MATCH ")
         .bind(Param::Text(engine::fts5_match(query)))
         .push(" AND ");
-    filter(sql, filters, Target::Articles);
+    filter(sql, filters, Target::Docs);
     sql.push(&format!(
         " ORDER BY article_search.rowid DESC LIMIT {MAX_RANKED})"
     ));
@@ -162,11 +167,9 @@ fn sqlite_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
         }
         None => "0",
     };
-    sql.push(" SELECT * FROM (SELECT ")
-        .push(&columns("hits"))
-        .push(", ")
+    sql.push(", ranked AS (SELECT hits.id AS id, ")
         .push(bonus)
-        .push(" AS bonus, hits.relevance AS relevance, COALESCE(hits.published_at, hits.created_at) AS sort_at FROM hits) AS ranked");
+        .push(" AS bonus, hits.relevance AS relevance, hits.sort_at AS sort_at FROM hits) ");
 }
 
 /// PostgreSQL: the newest (by id, UUIDv7) matches that pass the filters
@@ -210,25 +213,26 @@ fn pg_ranked(sql: &mut Sql, query: &SearchQuery, filters: &ListQuery) {
         .push("))::float8 AS relevance, w.sort_at FROM window_docs w) ");
 }
 
-/// Where `filter` reads the article's columns.
+/// Where `filter` reads the article's columns: each backend's search table
+/// carries copies of them.
 #[derive(Clone, Copy)]
 enum Target {
-    /// `articles` aliased `a` (SQLite).
-    Articles,
-    /// `article_search` aliased `s`, which carries the same columns (PostgreSQL).
+    /// `article_search_docs` aliased `d` (SQLite).
+    Docs,
+    /// `article_search` aliased `s` (PostgreSQL).
     SearchTable,
 }
 
 /// The list filters, on `target`. On SQLite each column is written
-/// `+a.col`, which keeps the planner from using a list index for it: every
-/// hit's article is one primary-key lookup, never a range scan.
+/// `+d.col`, which keeps the planner from using an index for it: every
+/// match's row is one primary-key lookup, never a range scan.
 fn filter(sql: &mut Sql, q: &ListQuery, target: Target) {
     let col = |name: &str| match target {
-        Target::Articles => format!("+a.{name}"),
+        Target::Docs => format!("+d.{name}"),
         Target::SearchTable => format!("s.{name}"),
     };
     let id = match target {
-        Target::Articles => "a.id",
+        Target::Docs => "d.article_id",
         Target::SearchTable => "s.article_id",
     };
     let (status, published_at) = (col("status"), col("published_at"));

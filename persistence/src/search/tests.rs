@@ -9,7 +9,8 @@ use crate::queries::slugged::Slugged;
 use crate::queries::{articles as article_q, authors as author_q, tags as tag_q};
 use crate::time;
 use chrono::Duration;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Double};
+use sql::{Param, Sql};
 use toasoan_domain::article::Status;
 
 /// A fresh database of each available backend.
@@ -553,6 +554,70 @@ fn hits_come_with_highlights() {
     });
 }
 
+#[derive(QueryableByName, Debug)]
+struct Scores {
+    #[diesel(sql_type = Double)]
+    ours: f64,
+    #[diesel(sql_type = Double)]
+    fts5: f64,
+}
+
+/// `toasoan_bm25` and FTS5's `bm25` over every match of `q`, by row.
+fn both_scores(conn: &mut DbConn, q: &str) -> Vec<Scores> {
+    let query = SearchQuery::parse(q).unwrap();
+    let mut sql = Sql::for_conn(conn);
+    sql.push("SELECT toasoan_bm25(article_search, ")
+        .push(SQLITE_WEIGHTS);
+    for key in engine::fts5_phrase_keys(&query) {
+        sql.push(", ").bind(Param::Text(key));
+    }
+    sql.push(") AS ours, bm25(article_search, ")
+        .push(SQLITE_WEIGHTS)
+        .push(") AS fts5 FROM article_search WHERE article_search MATCH ")
+        .bind(Param::Text(engine::fts5_match(&query)))
+        .push(" ORDER BY rowid");
+    sql.load(conn).unwrap()
+}
+
+#[test]
+fn the_sqlite_ranking_is_fts5_bm25_with_frequencies_kept_between_searches() {
+    let mut db = databases().into_iter().next().unwrap();
+    let conn = &mut *db.conn;
+    article(
+        conn,
+        "Giá vàng hôm nay",
+        "Giá vàng tăng",
+        "vàng bạc đá quý",
+        1,
+    );
+    article(conn, "Thời tiết", "Mưa lớn", "giá rét đến sớm, giá như", 2);
+    article(
+        conn,
+        "\"Học tập\" và làm theo",
+        "giá trị",
+        "học tập suốt đời",
+        3,
+    );
+    for q in ["gia vang", "giá", "\"hoc tap\" la", "gia th", "vang"] {
+        // Counted on the first search, taken from the cache on the second.
+        for _ in 0..2 {
+            let scores = both_scores(conn, q);
+            assert!(!scores.is_empty(), "{q}");
+            for s in &scores {
+                assert!(
+                    (s.ours - s.fts5).abs() <= 1e-12 * s.fts5.abs(),
+                    "{q}: {s:?}"
+                );
+            }
+        }
+    }
+    // A new article changes the frequencies: a small table's are counted again.
+    article(conn, "Giá xăng", "giá dầu", "giá giá giá", 0);
+    for s in both_scores(conn, "gia") {
+        assert!((s.ours - s.fts5).abs() <= 1e-12 * s.fts5.abs(), "{s:?}");
+    }
+}
+
 mod plan {
     use super::*;
     use diesel::connection::{Instrumentation, InstrumentationEvent};
@@ -620,7 +685,7 @@ mod plan {
     }
 
     #[test]
-    fn the_full_text_index_drives_the_search_and_articles_are_looked_up_by_key() {
+    fn the_full_text_index_drives_the_search_and_only_the_page_reads_articles() {
         let filters = [
             public(21),
             ListQuery {
@@ -645,14 +710,21 @@ mod plan {
         {
             let plan = plan_of(q, filters);
             // The window of newest matches comes off the full-text index in
-            // rowid order (no sort of all matches), each article looked up
-            // by key; only the window (`hits`) is sorted by rank.
-            assert_eq!(plan[0], "MATERIALIZE hits", "{plan:?}");
+            // rowid order (no sort of all matches), each match's row in
+            // `article_search_docs` looked up by key; only the window
+            // (`hits`) is sorted by rank, and only the page reads articles.
+            let at = |step: &str| plan.iter().position(|s| s == step);
+            let hits = at("MATERIALIZE hits").expect("hits");
             assert!(
-                plan[1].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
+                plan[hits + 1].starts_with("SCAN article_search VIRTUAL TABLE INDEX"),
                 "{plan:?}"
             );
-            let window = plan.iter().position(|s| s == "SCAN hits").unwrap();
+            assert_eq!(
+                plan[hits + 2],
+                "SEARCH d USING INTEGER PRIMARY KEY (rowid=?)",
+                "{plan:?}"
+            );
+            let window = at("SCAN hits").expect("SCAN hits");
             assert!(
                 plan[..window].iter().all(|s| !s.contains("TEMP B-TREE")),
                 "{plan:?}"
@@ -660,14 +732,22 @@ mod plan {
             assert!(
                 plan.iter().all(|s| !s.starts_with("SCAN")
                     || s.contains("VIRTUAL TABLE")
-                    || s == "SCAN hits"
-                    || s == "SCAN exact"),
+                    || ["SCAN hits", "SCAN exact", "SCAN page"].contains(&s.as_str())),
                 "{plan:?}"
             );
+            let page = at("SCAN page").expect("SCAN page");
+            let articles: Vec<usize> = plan
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    s.starts_with("SEARCH a ") || *s == "SCAN a" || s.starts_with("SCAN a ")
+                })
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(articles, [page + 1], "{plan:?}");
             assert!(
-                plan.iter()
-                    .any(|s| s
-                        .starts_with("SEARCH a USING INDEX sqlite_autoindex_articles_1 (id=?)")),
+                plan[page + 1]
+                    .starts_with("SEARCH a USING INDEX sqlite_autoindex_articles_1 (id=?)"),
                 "{plan:?}"
             );
         }
