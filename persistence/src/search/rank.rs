@@ -145,7 +145,11 @@ unsafe extern "C" fn rank(
     // SAFETY: FTS5 calls this with its API, the row's context and `n`
     // arguments; every call below is to that API for this row.
     unsafe {
-        let args = std::slice::from_raw_parts(args, usize::try_from(n).unwrap_or(0));
+        // No arguments may come as a null pointer, which no slice may hold.
+        let args = match usize::try_from(n) {
+            Ok(len) if len > 0 && !args.is_null() => std::slice::from_raw_parts(args, len),
+            _ => &[],
+        };
         match score(&*api, fts, args) {
             Ok(score) => ffi::sqlite3_result_double(ctx, -score),
             Err(message) => {
