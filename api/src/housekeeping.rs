@@ -28,12 +28,8 @@ pub async fn prune_once(pool: &Pool, access_ttl: Duration, session_max_age: Dura
         .map_err(|e| e.to_string())
     })
     .await;
-    match result {
-        Ok(Ok(deleted)) => deleted,
-        Ok(Err(cause)) => {
-            tracing::warn!(%cause, "session pruning not run; retried at the next pass");
-            0
-        }
+    match result.map_err(|e| e.to_string()).and_then(|pruned| pruned) {
+        Ok(deleted) => deleted,
         Err(cause) => {
             tracing::warn!(%cause, "session pruning not run; retried at the next pass");
             0

@@ -191,6 +191,14 @@ response_set! {
 }
 
 response_set! {
+    /// A read or write of one webhook subscription.
+    WebhookNotFound {
+        /// No such subscription (`webhook_not_found`).
+        NotFound = 404,
+    }
+}
+
+response_set! {
     /// A read or write of one image.
     ImageNotFound {
         /// No such image (`image_not_found`).

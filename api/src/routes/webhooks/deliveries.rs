@@ -114,7 +114,7 @@ pub struct DeliveryListQuery {
             headers(("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         ListErrors,
         AdminOnly,
-        (status = 404, description = "No such subscription (`webhook_not_found`)", body = Problem, content_type = "application/problem+json"),
+        WebhookNotFound,
     ))]
 pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
@@ -209,7 +209,7 @@ pub async fn redeliver_webhook_delivery(
     responses(
         (status = 202, description = "Queued; the delivery loop sends it within `TOASOAN_WEBHOOK_INTERVAL_MS`", body = DeliveryView),
         AdminOnly,
-        (status = 404, description = "No such subscription (`webhook_not_found`)", body = Problem, content_type = "application/problem+json"),
+        WebhookNotFound,
         (status = 409, description = "The subscription is disabled (`webhook_inactive`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn ping_webhook(

@@ -9,7 +9,7 @@ pub mod deliveries;
 use deliveries::*;
 
 use crate::caller::Admin;
-use crate::error::{ApiError, Code, Problem};
+use crate::error::{ApiError, Code};
 use crate::pagination::Page;
 use crate::responses::*;
 use crate::state::AppState;
@@ -274,7 +274,7 @@ pub async fn create_webhook(
     responses(
         (status = 200, description = "The subscription", body = WebhookView),
         AdminOnly,
-        (status = 404, description = "No such subscription (`webhook_not_found`)", body = Problem, content_type = "application/problem+json"),
+        WebhookNotFound,
     ))]
 pub async fn get_webhook(
     state: web::Data<AppState>,
@@ -299,7 +299,7 @@ pub async fn get_webhook(
     responses(
         (status = 200, description = "Changed", body = WebhookView),
         AdminOnly,
-        (status = 404, description = "No such subscription (`webhook_not_found`)", body = Problem, content_type = "application/problem+json"),
+        WebhookNotFound,
         JsonBody,
     ))]
 pub async fn update_webhook(
@@ -371,7 +371,7 @@ pub async fn update_webhook(
     responses(
         (status = 204, description = "Deleted"),
         AdminOnly,
-        (status = 404, description = "No such subscription (`webhook_not_found`)", body = Problem, content_type = "application/problem+json"),
+        WebhookNotFound,
     ))]
 pub async fn delete_webhook(
     state: web::Data<AppState>,
@@ -398,7 +398,7 @@ pub async fn delete_webhook(
     responses(
         (status = 200, description = "The subscription with its new secret, shown only now", body = WebhookWithSecret),
         AdminOnly,
-        (status = 404, description = "No such subscription (`webhook_not_found`)", body = Problem, content_type = "application/problem+json"),
+        WebhookNotFound,
     ))]
 pub async fn rotate_webhook_secret(
     state: web::Data<AppState>,
