@@ -290,3 +290,58 @@ async fn every_response_carries_the_security_headers() {
         assert!(!csp.contains("unsafe-eval"), "{url}: {csp}");
     }
 }
+
+/// `user create` never takes the password as an argument (the process
+/// list shows arguments to every account): it reads standard input.
+#[test]
+fn user_create_reads_the_password_from_standard_input_never_an_argument() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let create = |password: &str, extra: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_toasoan"))
+            .args([
+                "user",
+                "create",
+                "--email",
+                "bien.tap@toasoan.test",
+                "--name",
+                "Biên tập",
+            ])
+            .args(["--role", "editor"])
+            .args(extra)
+            .env("TOASOAN_DATA_DIR", dir.path())
+            .env_remove("TOASOAN_USER_PASSWORD")
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("exits")
+    };
+    let refused = create("mot-mat-khau-dai", &["--password", "mot-mat-khau-dai"]);
+    assert!(!refused.status.success(), "--password is not an option");
+    let short = create("ngan", &[]);
+    assert!(!short.status.success());
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"),
+        "the piped password was the one checked"
+    );
+    let made = create("mot-mat-khau-dai", &[]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&made.stdout)
+            .contains("created editor account bien.tap@toasoan.test")
+    );
+}
