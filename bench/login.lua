@@ -5,7 +5,12 @@
 --          TOASOAN_LOGIN_MAX_FAILURES failures, before any password hashing)
 --   spray  a wrong password for a new, unknown e-mail each time (one address,
 --          many accounts: no per-account key repeats, so each attempt is a
---          full argon2id verification of the dummy hash, answered 401)
+--          full argon2id verification of the dummy hash, answered 401, until
+--          the per-address budget is spent; then 429 without hashing)
+--   botnet a wrong password for a new, unknown e-mail from a new address each
+--          time (X-Forwarded-For, the server trusting 127.0.0.1 as its
+--          proxy): no budget ever fills, every attempt is an argon2id check,
+--          bounded by the password slots and TOASOAN_PASSWORD_QUEUE (503)
 -- Each thread counts the answers by status; done() prints their sum.
 dofile(os.getenv("BENCH_LUA") .. "/stats.lua")
 local mode, email, password = os.getenv("BENCH_LOGIN"), os.getenv("BENCH_EMAIL"), os.getenv("BENCH_PASSWORD")
@@ -24,6 +29,10 @@ request = function()
   else
     n = n + 1
     body = string.format('{"email":"spray-%d-%d-%d@bench.toasoan.test","password":"guess-%d"}', run, id, n, n)
+  end
+  if mode == "botnet" then
+    headers["X-Forwarded-For"] = string.format("%d.%d.%d.%d", math.random(1, 223), math.random(0, 255),
+      math.random(0, 255), math.random(1, 254))
   end
   return wrk.format("POST", "/api/v1/auth/login", headers, body)
 end

@@ -3,6 +3,7 @@
 
 use crate::error::{ApiError, Code, PROBLEM_JSON, problem_response};
 use crate::extractors::{self, JSON_LIMIT};
+use crate::request_span::RequestSpan;
 use crate::state::AppState;
 use crate::{openapi, router, routes};
 use actix_cors::Cors;
@@ -37,7 +38,7 @@ pub fn build_app(
         // Outside compression and CORS, so their refusals become problems too.
         .wrap(ErrorHandlers::new().default_handler(as_problem))
         .wrap(from_fn(security_headers))
-        .wrap(TracingLogger::default())
+        .wrap(TracingLogger::<RequestSpan>::new())
         .configure(|cfg| router::configure(cfg, routes::endpoints()))
         .configure(openapi::configure)
         .default_service(web::to(not_found))

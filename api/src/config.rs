@@ -61,12 +61,27 @@ pub struct Config {
     /// How often this instance turns due scheduled publications and
     /// expiries into events (`TOASOAN_DUE_WORK_INTERVAL_MS`, default 1 000).
     pub due_work_interval: Duration,
-    /// Failed logins allowed per account and address in 15 minutes
+    /// Failed logins allowed per account and address in the login window
     /// (`TOASOAN_LOGIN_MAX_FAILURES`, default 10).
     pub login_max_failures: i64,
-    /// Take the client address from `Forwarded`/`X-Forwarded-For`
-    /// (`TOASOAN_TRUST_PROXY=true`); only behind a proxy that sets them.
-    pub trust_proxy: bool,
+    /// Failed logins allowed per address (an IPv6 /64) across all
+    /// accounts in the window, against password spraying
+    /// (`TOASOAN_LOGIN_MAX_FAILURES_PER_ADDRESS`, default 30).
+    pub login_max_failures_per_address: i64,
+    /// Failed logins allowed per account from all addresses in the window;
+    /// past it only addresses the account logged in from before may try
+    /// (`TOASOAN_LOGIN_MAX_FAILURES_PER_ACCOUNT`, default 50).
+    pub login_max_failures_per_account: i64,
+    /// The window failed logins are counted in
+    /// (`TOASOAN_LOGIN_WINDOW_SECS`, default 900).
+    pub login_window: Duration,
+    /// Password checks allowed to wait for a free slot; more get 503
+    /// (`TOASOAN_PASSWORD_QUEUE`, default 64).
+    pub password_queue: usize,
+    /// Which proxies may name the client (`TOASOAN_TRUST_PROXY=true`
+    /// trusts any peer; `TOASOAN_TRUSTED_PROXIES` lists addresses and
+    /// CIDR ranges).
+    pub proxies: crate::auth::TrustedProxies,
     /// Logs as JSON lines (`TOASOAN_LOG_FORMAT=json`) rather than text.
     pub json_logs: bool,
     /// Reader comments: moderation, limits and abuse protection.
@@ -372,8 +387,42 @@ impl Config {
                 1..=10_000,
             )?)
             .unwrap_or(10),
-            trust_proxy: get("TOASOAN_TRUST_PROXY")
-                .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+            login_max_failures_per_address: i64::try_from(number(
+                &get,
+                "TOASOAN_LOGIN_MAX_FAILURES_PER_ADDRESS",
+                30,
+                1..=100_000,
+            )?)
+            .unwrap_or(30),
+            login_max_failures_per_account: i64::try_from(number(
+                &get,
+                "TOASOAN_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+                50,
+                1..=100_000,
+            )?)
+            .unwrap_or(50),
+            login_window: Duration::from_secs(number(
+                &get,
+                "TOASOAN_LOGIN_WINDOW_SECS",
+                900,
+                1..=86_400,
+            )?),
+            password_queue: usize::try_from(number(
+                &get,
+                "TOASOAN_PASSWORD_QUEUE",
+                64,
+                0..=100_000,
+            )?)
+            .unwrap_or(64),
+            proxies: crate::auth::TrustedProxies::parse(
+                get("TOASOAN_TRUST_PROXY")
+                    .is_some_and(|v| matches!(v.as_str(), "1" | "true" | "yes")),
+                &get("TOASOAN_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(|message| ConfigError {
+                name: "TOASOAN_TRUSTED_PROXIES",
+                message,
+            })?,
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             comments: CommentConfig::from_lookup(&get)?,
             media,

@@ -1,6 +1,7 @@
-//! Housekeeping every instance runs: ended sessions and expired refresh
-//! tokens are deleted on a timer (by index), so the tables hold only what
-//! can still be used. Several instances may prune at once: deleting what
+//! Housekeeping every instance runs: ended sessions, expired refresh
+//! tokens, failed logins out of the throttle's window and login addresses
+//! not seen for a year are deleted on a timer (by index), so the tables
+//! hold only what can still be used. Several instances may prune at once: deleting what
 //! another already deleted is harmless.
 
 use chrono::Duration as Span;
@@ -9,10 +10,26 @@ use toasoan_persistence::Pool;
 use toasoan_persistence::queries::sessions;
 use toasoan_persistence::time;
 
+/// How long rows stay useful.
+#[derive(Debug, Clone, Copy)]
+pub struct Lifetimes {
+    /// An access token's lifetime.
+    pub access_ttl: Duration,
+    /// A login's absolute lifetime.
+    pub session_max_age: Duration,
+    /// The window the login throttle counts failures in.
+    pub login_window: Duration,
+}
+
 /// One pass: returns the sessions deleted.
 /// Rows are kept one access token lifetime (`access_ttl`) past their end:
 /// an access token still needs its session row until it expires.
-pub async fn prune_once(pool: &Pool, access_ttl: Duration, session_max_age: Duration) -> usize {
+pub async fn prune_once(pool: &Pool, lifetimes: Lifetimes) -> usize {
+    let Lifetimes {
+        access_ttl,
+        session_max_age,
+        login_window,
+    } = lifetimes;
     let pool = pool.clone();
     let result = actix_web::web::block(move || {
         let mut conn = pool.get().map_err(|e| e.to_string())?;
@@ -22,7 +39,12 @@ pub async fn prune_once(pool: &Pool, access_ttl: Duration, session_max_age: Dura
         let opened_before = expired_before
             .checked_sub_signed(max_age)
             .unwrap_or(expired_before);
-        toasoan_persistence::conn::write_tx(&mut conn, |conn| {
+        let now = time::now();
+        let window = Span::from_std(login_window).unwrap_or(Span::minutes(15));
+        let addresses_before = now - Span::days(crate::auth::ADDRESS_REMEMBERED_DAYS);
+        toasoan_persistence::conn::write_tx_unseen(&mut conn, |conn| {
+            sessions::prune_failures(conn, now - window)?;
+            sessions::prune_addresses(conn, addresses_before)?;
             sessions::prune(conn, expired_before, opened_before)
         })
         .map_err(|e| e.to_string())
@@ -39,13 +61,13 @@ pub async fn prune_once(pool: &Pool, access_ttl: Duration, session_max_age: Dura
 
 /// Prunes every `every` for as long as the server runs, the first time
 /// one interval after start (never in the way of start-up).
-pub fn spawn_loop(pool: Pool, every: Duration, access_ttl: Duration, session_max_age: Duration) {
+pub fn spawn_loop(pool: Pool, every: Duration, lifetimes: Lifetimes) {
     actix_web::rt::spawn(async move {
         let start = actix_web::rt::time::Instant::now() + every;
         let mut ticker = actix_web::rt::time::interval_at(start, every);
         loop {
             ticker.tick().await;
-            let deleted = prune_once(&pool, access_ttl, session_max_age).await;
+            let deleted = prune_once(&pool, lifetimes).await;
             if deleted > 0 {
                 tracing::info!(deleted, "ended sessions pruned");
             }

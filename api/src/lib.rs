@@ -22,6 +22,7 @@ pub mod published;
 pub mod read_cache;
 pub mod readership;
 pub mod reindex;
+pub mod request_span;
 pub mod responses;
 pub mod router;
 pub mod routes;

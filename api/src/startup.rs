@@ -189,12 +189,20 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     let slots = std::thread::available_parallelism().map_or(2, |n| n.get() * 2);
     let storage = media_storage(&config.media.storage)?;
     let reads = Arc::new(ReadCache::new(config.read_cache, config.read_cache_bytes));
+    let login_throttle = Arc::new(crate::auth::LoginThrottle::new(crate::auth::Budgets {
+        pair: config.login_max_failures,
+        address: config.login_max_failures_per_address,
+        account: config.login_max_failures_per_account,
+        window: config.login_window,
+    }));
     let state = AppState {
         pool,
         tokens,
         media_slots: Arc::new(tokio::sync::Semaphore::new(config.media.concurrency)),
         config: Arc::new(config),
         password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
+        password_waiting: Arc::default(),
+        login_throttle,
         storage,
         views: Arc::new(ViewCounter::default()),
         client_key,
@@ -209,8 +217,11 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     crate::housekeeping::spawn_loop(
         state.pool.clone(),
         state.config.prune_interval,
-        state.config.access_ttl,
-        state.config.session_max_age,
+        crate::housekeeping::Lifetimes {
+            access_ttl: state.config.access_ttl,
+            session_max_age: state.config.session_max_age,
+            login_window: state.config.login_window,
+        },
     );
     crate::webhooks::spawn_loop(
         crate::webhooks::Deliverer::new(state.pool.clone(), &state.config.webhooks)

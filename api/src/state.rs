@@ -23,6 +23,11 @@ pub struct AppState {
     /// Bounds concurrent argon2 work (about 19 MiB and 50 ms each), so a
     /// burst of logins cannot exhaust memory or starve other requests.
     pub password_slots: Arc<tokio::sync::Semaphore>,
+    /// Password checks waiting for a slot; past `password_queue` more are
+    /// refused with 503 rather than queued without bound.
+    pub password_waiting: Arc<std::sync::atomic::AtomicUsize>,
+    /// Failed-login budgets spent and attempts in flight.
+    pub login_throttle: Arc<crate::auth::LoginThrottle>,
     /// Where image files are stored.
     pub storage: toasoan_media::Storage,
     /// Bounds concurrent image processing (a decoded photo takes width ×
@@ -66,11 +71,22 @@ impl AppState {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let _slot = self
-            .password_slots
-            .acquire()
-            .await
-            .map_err(ApiError::internal)?;
+        let _slot = match self.password_slots.clone().try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) => {
+                let waiting = Waiting::join(&self.password_waiting);
+                if waiting.ahead >= self.config.password_queue {
+                    return Err(ApiError::Overloaded(
+                        "too many password checks are waiting; try again in a moment".into(),
+                    ));
+                }
+                self.password_slots
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .map_err(ApiError::internal)?
+            }
+        };
         web::block(work).await.map_err(ApiError::internal)
     }
 
@@ -92,5 +108,36 @@ impl AppState {
     {
         self.db(move |conn| toasoan_persistence::write_tx(conn, work))
             .await
+    }
+
+    /// [`Self::write`] for bookkeeping no reader sees (failed logins): it
+    /// empties no read cache.
+    pub async fn write_unseen<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.db(move |conn| toasoan_persistence::conn::write_tx_unseen(conn, work))
+            .await
+    }
+}
+
+/// A place in the queue for password work, left when dropped.
+struct Waiting<'a> {
+    queue: &'a std::sync::atomic::AtomicUsize,
+    /// How many were waiting before this one.
+    ahead: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(queue: &'a std::sync::atomic::AtomicUsize) -> Self {
+        let ahead = queue.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Self { queue, ahead }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.queue.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 }

@@ -78,6 +78,12 @@ impl From<DieselError> for DbError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => {
                 DbError::Unavailable(info.message().to_owned())
             }
+            // The database is there but cannot take the write now: busy or
+            // locked past the busy timeout, a full disk, a read-only file or
+            // a PostgreSQL that is shutting down. The caller may retry.
+            DieselError::DatabaseError(_, info) if is_transient(info.message()) => {
+                DbError::Unavailable(info.message().to_owned())
+            }
             // PostgreSQL refuses NUL and invalid UTF-8 in text: bad input, not a bug.
             DieselError::DatabaseError(_, info)
                 if info.message().contains("invalid byte sequence") =>
@@ -87,6 +93,22 @@ impl From<DieselError> for DbError {
             other => DbError::Backend(other.to_string()),
         }
     }
+}
+
+/// Messages of failures that say nothing about the request and pass.
+fn is_transient(message: &str) -> bool {
+    const TRANSIENT: [&str; 9] = [
+        "database is locked",
+        "database table is locked",
+        "database or disk is full",
+        "attempt to write a readonly database",
+        "disk I/O error",
+        "No space left on device",
+        "could not extend file",
+        "terminating connection due to administrator command",
+        "the database system is shutting down",
+    ];
+    TRANSIENT.iter().any(|t| message.contains(t))
 }
 
 impl From<diesel::r2d2::PoolError> for DbError {

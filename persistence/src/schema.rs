@@ -14,6 +14,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_addresses (user_id, address_hash) {
+        user_id -> Text,
+        address_hash -> Text,
+        last_login_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> Text,
         user_id -> Text,
@@ -285,6 +293,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(login_addresses -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
 diesel::joinable!(articles -> categories (category_id));
@@ -311,6 +320,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     refresh_tokens,
     login_failures,
+    login_addresses,
     categories,
     authors,
     tags,

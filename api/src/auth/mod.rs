@@ -5,11 +5,15 @@
 mod client;
 mod password;
 mod preview;
+mod throttle;
 mod token;
 
-pub use client::{ClientKey, client_address};
+pub use client::{ClientKey, TrustedProxies, address_group, client_address, client_ip};
 pub use password::{hash_password, verify_password, warm_up};
 pub use preview::Preview;
+pub use throttle::{
+    ADDRESS_REMEMBERED_DAYS, Attempt, Budgets, Counted, LoginKeys, LoginThrottle, Recent,
+};
 pub use token::{
     Claims, TokenKeys, new_refresh_token, seal_successor, token_hash, unseal_successor,
 };

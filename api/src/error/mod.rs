@@ -39,6 +39,9 @@ pub enum ApiError {
     /// 503: the database is unreachable.
     #[error("the service is temporarily unavailable")]
     Unavailable,
+    /// 503: too much work is queued already; retry in a second.
+    #[error("{0}")]
+    Overloaded(String),
     /// 500: a bug or an unexpected failure; the cause goes to the log only.
     #[error("internal error")]
     Internal(String),
@@ -89,7 +92,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => Code::MethodNotAllowed,
             ApiError::ImageInUse(_) => Code::ImageInUse,
             ApiError::RangeNotSatisfiable(_) => Code::RangeNotSatisfiable,
-            ApiError::Unavailable => Code::ServiceUnavailable,
+            ApiError::Unavailable | ApiError::Overloaded(_) => Code::ServiceUnavailable,
             ApiError::Internal(_) => Code::InternalError,
         }
     }
@@ -176,6 +179,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from(5u32));
+            }
+            ApiError::Overloaded(_) => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from(1u32));
             }
             ApiError::RangeNotSatisfiable(size) => {
                 if let Ok(value) = header::HeaderValue::from_str(&format!("bytes */{size}")) {

@@ -52,17 +52,24 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
-/// Window in which failed logins are counted.
-const FAILURE_WINDOW_MINUTES: i64 = 15;
-
 /// Logs in with e-mail and password.
+///
+/// Failed logins are counted per account and address, per address (all
+/// accounts; an IPv6 /64 is one address) and per account (all addresses)
+/// over a sliding window; see README for the budgets. When the account's
+/// own budget is spent, an address it logged in from before may still try,
+/// so an attacker elsewhere cannot lock its owner out. Behind a proxy, the
+/// address is the right-most `Forwarded`/`X-Forwarded-For` hop that is not
+/// a trusted proxy (`TOASOAN_TRUSTED_PROXIES`).
 #[utoipa::path(post, path = "/api/v1/auth/login", operation_id = "login", tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Unknown account or wrong password (`invalid_credentials`), same answer and time for both", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Body of the wrong shape", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts (`too_many_requests`)", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many failed logins (`too_many_requests`) for this account from this address, from this address, or (from an address the account never logged in from) for this account; refused attempts are not counted", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the oldest counted failure leaves the window: a retry then is checked"))),
+        (status = 503, description = "Too many password checks are waiting (`service_unavailable`), or the database is unavailable", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
         JsonBody,
     ))]
@@ -75,60 +82,86 @@ pub async fn login(
     // An address no account can have (no @, control characters) is looked
     // up as nobody, and answered exactly like a wrong password.
     let email = Email::parse(&email).ok().map(|e| e.as_str().to_owned());
-    let client = if state.config.trust_proxy {
-        req.connection_info()
-            .realip_remote_addr()
-            .unwrap_or_default()
-            .to_owned()
-    } else {
-        req.peer_addr()
-            .map(|a| a.ip().to_string())
-            .unwrap_or_default()
-    };
-    // Throttle per account and address, so one attacker cannot lock an
-    // editor out from everywhere; kept in the database so it holds across
-    // instances. The attempt is counted before the password is checked, so
-    // parallel guesses cannot slip past the limit.
-    let key = auth::token_hash(&format!(
-        "{}|{client}",
-        email.as_deref().unwrap_or_default()
-    ));
-    let attempt = uuid::Uuid::now_v7().to_string();
-    let max_failures = state.config.login_max_failures;
-    let (user, key) = state
+    let group = auth::client_ip(
+        req.head(),
+        req.peer_addr().map(|a| a.ip()),
+        &state.config.proxies,
+    )
+    .map(auth::address_group)
+    .unwrap_or_default();
+    let keys = auth::LoginKeys::new(
+        &state.client_key,
+        email.as_deref().unwrap_or_default(),
+        &group,
+    );
+    let address_hash = state.client_key.hash(&group);
+    // A budget this process knows is spent: refused before the database.
+    if let Some(wait) = state.login_throttle.remembered(&keys) {
+        return Err(too_many_failures(wait));
+    }
+    let throttle = state.login_throttle.clone();
+    let attempt = throttle.begin(keys.clone());
+    let window = state.login_throttle.window();
+    let largest = state.login_throttle.largest();
+    let lookup_keys = keys.clone();
+    let (user, counted) = state
         .db(move |conn| {
-            let now = time::now();
-            let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-            sessions::prune_failures(conn, since)?;
-            sessions::record_failure(conn, &attempt, &key, now)?;
-            if sessions::failures_since(conn, &key, since)? > max_failures {
-                return Err(ApiError::TooManyRequests(
-                    60,
-                    "too many failed logins; wait a few minutes before trying again".into(),
-                ));
-            }
+            let since = time::now() - window;
+            let recent = |conn: &mut DbConn, key: &str| -> Result<auth::Recent, ApiError> {
+                Ok(auth::Recent(sessions::recent_failures(
+                    conn, key, since, largest,
+                )?))
+            };
             let user = match &email {
                 Some(email) => users::find_by_email(conn, email)?,
                 None => None,
             };
-            Ok((user, key))
+            let mut counted = auth::Counted {
+                pair: recent(conn, &lookup_keys.pair)?,
+                address: recent(conn, &lookup_keys.address)?,
+                account: recent(conn, &lookup_keys.account)?,
+                known_address: false,
+            };
+            if let Some(user) = &user {
+                let remembered_since = time::now() - Duration::days(auth::ADDRESS_REMEMBERED_DAYS);
+                counted.known_address =
+                    sessions::known_address(conn, &user.id, &address_hash, remembered_since)?;
+            }
+            Ok((user, counted))
         })
         .await?;
+    if let Some(wait) = throttle.verdict(&attempt, &counted, time::now()) {
+        return Err(too_many_failures(wait));
+    }
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = state
         .password_work(move || auth::verify_password(&password, hash.as_deref()))
         .await?;
     let user = match user {
         Some(user) if ok && user.is_active => user,
-        _ => return Err(invalid_credentials()),
+        _ => {
+            let now = time::now();
+            let failed_keys = keys.clone();
+            state
+                .write_unseen(move |conn| {
+                    sessions::record_failure(conn, &failed_keys.all(), now)?;
+                    Ok(())
+                })
+                .await?;
+            throttle.failed(&attempt, &counted, now);
+            return Err(invalid_credentials());
+        }
     };
+    drop(attempt);
+    let address_hash = state.client_key.hash(&group);
     let role = user.role;
     let tokens = state.tokens.clone();
     let max_age = session_max_age(&state)?;
     let pair = state
         .write(move |conn| {
             let now = time::now();
-            sessions::clear_failures(conn, &key)?;
+            sessions::clear_failures(conn, &keys.pair)?;
+            sessions::remember_address(conn, &user.id, &address_hash, now)?;
             let session = SessionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user.id.clone(),
@@ -147,6 +180,13 @@ pub async fn login(
         })
         .await?;
     Ok(no_store(pair))
+}
+
+fn too_many_failures(wait: u64) -> ApiError {
+    ApiError::TooManyRequests(
+        wait,
+        format!("too many failed logins; try again in {wait} seconds"),
+    )
 }
 
 fn invalid_credentials() -> ApiError {

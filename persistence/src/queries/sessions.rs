@@ -3,7 +3,7 @@
 use super::optional;
 use crate::models::session::{RefreshTokenRow, SessionRow};
 use crate::models::user::UserRow;
-use crate::schema::{login_failures, refresh_tokens, sessions, users};
+use crate::schema::{login_addresses, login_failures, refresh_tokens, sessions, users};
 use crate::{DbConn, DbError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -152,34 +152,85 @@ pub fn active_user(
     )
 }
 
-/// Records a failed login for the (hashed) key.
+/// Records one failed login under each of its (hashed) budget keys.
 pub fn record_failure(
     conn: &mut DbConn,
-    id: &str,
-    key_hash: &str,
+    key_hashes: &[&str],
     at: NaiveDateTime,
 ) -> Result<(), DbError> {
-    diesel::insert_into(login_failures::table)
+    for key in key_hashes {
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::id.eq(uuid::Uuid::now_v7().to_string()),
+                login_failures::key_hash.eq(*key),
+                login_failures::failed_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The key's failures since `since`, newest first, at most `limit`.
+pub fn recent_failures(
+    conn: &mut DbConn,
+    key_hash: &str,
+    since: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<NaiveDateTime>, DbError> {
+    Ok(login_failures::table
+        .filter(login_failures::key_hash.eq(key_hash))
+        .filter(login_failures::failed_at.gt(since))
+        .order(login_failures::failed_at.desc())
+        .select(login_failures::failed_at)
+        .limit(limit.max(1))
+        .load(conn)?)
+}
+
+/// Whether the account logged in from this (hashed) address since `since`.
+pub fn known_address(
+    conn: &mut DbConn,
+    user_id: &str,
+    address_hash: &str,
+    since: NaiveDateTime,
+) -> Result<bool, DbError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        login_addresses::table
+            .filter(login_addresses::user_id.eq(user_id))
+            .filter(login_addresses::address_hash.eq(address_hash))
+            .filter(login_addresses::last_login_at.gt(since)),
+    ))
+    .get_result(conn)?)
+}
+
+/// Remembers that the account logged in from this (hashed) address now.
+pub fn remember_address(
+    conn: &mut DbConn,
+    user_id: &str,
+    address_hash: &str,
+    at: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::delete(
+        login_addresses::table
+            .filter(login_addresses::user_id.eq(user_id))
+            .filter(login_addresses::address_hash.eq(address_hash)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(login_addresses::table)
         .values((
-            login_failures::id.eq(id),
-            login_failures::key_hash.eq(key_hash),
-            login_failures::failed_at.eq(at),
+            login_addresses::user_id.eq(user_id),
+            login_addresses::address_hash.eq(address_hash),
+            login_addresses::last_login_at.eq(at),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Failed logins for the key since `since`.
-pub fn failures_since(
-    conn: &mut DbConn,
-    key_hash: &str,
-    since: NaiveDateTime,
-) -> Result<i64, DbError> {
-    Ok(login_failures::table
-        .filter(login_failures::key_hash.eq(key_hash))
-        .filter(login_failures::failed_at.gt(since))
-        .count()
-        .get_result(conn)?)
+/// Forgets addresses no account logged in from since `before`.
+pub fn prune_addresses(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(login_addresses::table.filter(login_addresses::last_login_at.lt(before)))
+            .execute(conn)?,
+    )
 }
 
 /// Forgets the failures of a key (after a successful login).
@@ -189,9 +240,10 @@ pub fn clear_failures(conn: &mut DbConn, key_hash: &str) -> Result<(), DbError> 
     Ok(())
 }
 
-/// Forgets failures older than `before` (kept small by logins themselves).
-pub fn prune_failures(conn: &mut DbConn, before: NaiveDateTime) -> Result<(), DbError> {
-    diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before)))
-        .execute(conn)?;
-    Ok(())
+/// Forgets failures older than `before` (on a timer, by index).
+pub fn prune_failures(conn: &mut DbConn, before: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(
+        diesel::delete(login_failures::table.filter(login_failures::failed_at.lt(before)))
+            .execute(conn)?,
+    )
 }

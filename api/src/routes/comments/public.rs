@@ -202,7 +202,7 @@ pub async fn create_comment(
     );
     let ip_hash = state
         .client_key
-        .hash(&client_address(&req, state.config.trust_proxy));
+        .hash(&client_address(&req, &state.config.proxies));
 
     let outcome = state
         .write(move |conn| {

@@ -1,0 +1,347 @@
+//! The login throttle: failed logins are counted in three budgets over a
+//! sliding window (`TOASOAN_LOGIN_WINDOW_SECS`, 15 minutes):
+//!
+//! - per account and address (`TOASOAN_LOGIN_MAX_FAILURES`, 10): one
+//!   client guessing one account's password;
+//! - per address, all accounts together
+//!   (`TOASOAN_LOGIN_MAX_FAILURES_PER_ADDRESS`, 30): password spraying;
+//! - per account, all addresses together
+//!   (`TOASOAN_LOGIN_MAX_FAILURES_PER_ACCOUNT`, 50): a distributed guess.
+//!   Past it, only an address the account has logged in from before may
+//!   still try, so attackers elsewhere cannot lock a real editor out.
+//!
+//! Only failures count: a refused attempt changes nothing, so `Retry-After`
+//! (the moment the oldest counted failure leaves the window) is the truth,
+//! and a client that obeys it gets its next try. Failures live in the
+//! database, so every instance counts the same ones; this process also
+//! remembers which budgets are spent, so a flood from a throttled address
+//! is refused without touching the database or argon2. Attempts in flight
+//! count as failures until they end, so parallel guesses cannot slip past
+//! a budget's last slot. Addresses are kept as keyed hashes only, IPv6
+//! ones by their /64.
+
+use super::ClientKey;
+use chrono::{NaiveDateTime, TimeDelta};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Days an address an account logged in from stays known to it.
+pub const ADDRESS_REMEMBERED_DAYS: i64 = 365;
+
+/// Budgets remembered as spent, at most this many (oldest forgotten first;
+/// forgetting only costs a database read).
+const REMEMBERED: usize = 100_000;
+
+/// The budgets one attempt is counted in, as the hashed keys stored with
+/// each failure.
+#[derive(Debug, Clone)]
+pub struct LoginKeys {
+    /// This account from this address.
+    pub pair: String,
+    /// This address, every account.
+    pub address: String,
+    /// This account, every address.
+    pub account: String,
+}
+
+impl LoginKeys {
+    /// The keys of an attempt on `email` (lower-cased already; "" when it
+    /// cannot be an account) from the address group `group`.
+    pub fn new(key: &ClientKey, email: &str, group: &str) -> Self {
+        Self {
+            pair: format!("p:{}", key.hash(&format!("login|{email}|{group}"))),
+            address: format!("a:{}", key.hash(&format!("login|{group}"))),
+            account: format!("u:{}", key.hash(&format!("login|{email}"))),
+        }
+    }
+
+    /// The keys failures are recorded under.
+    pub fn all(&self) -> [&str; 3] {
+        [&self.pair, &self.address, &self.account]
+    }
+}
+
+/// The failures of one budget still in the window, newest first, at most
+/// its maximum (enough to tell when a slot frees).
+#[derive(Debug, Clone, Default)]
+pub struct Recent(pub Vec<NaiveDateTime>);
+
+/// The limits, from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Budgets {
+    /// Per account and address.
+    pub pair: i64,
+    /// Per address.
+    pub address: i64,
+    /// Per account.
+    pub account: i64,
+    /// The window failures are counted in.
+    pub window: Duration,
+}
+
+/// What the database said about an attempt's budgets.
+#[derive(Debug, Clone, Default)]
+pub struct Counted {
+    /// Per account and address.
+    pub pair: Recent,
+    /// Per address.
+    pub address: Recent,
+    /// Per account.
+    pub account: Recent,
+    /// The account has logged in from this address before.
+    pub known_address: bool,
+}
+
+/// Process-wide throttle state: spent budgets and attempts in flight.
+pub struct LoginThrottle {
+    budgets: Budgets,
+    spent: quick_cache::sync::Cache<String, Instant>,
+    in_flight: Mutex<HashMap<String, i64>>,
+}
+
+/// An attempt counted as in flight until dropped.
+pub struct Attempt {
+    throttle: Arc<LoginThrottle>,
+    keys: LoginKeys,
+    /// Other attempts in flight on the same budgets when this one began.
+    others: [i64; 3],
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        let mut in_flight = self
+            .throttle
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        for key in self.keys.all() {
+            if let Some(n) = in_flight.get_mut(key) {
+                *n -= 1;
+                if *n <= 0 {
+                    in_flight.remove(key);
+                }
+            }
+        }
+    }
+}
+
+impl LoginThrottle {
+    /// A throttle with these budgets.
+    pub fn new(budgets: Budgets) -> Self {
+        Self {
+            budgets,
+            spent: quick_cache::sync::Cache::new(REMEMBERED),
+            in_flight: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The window, as the database counts it.
+    pub fn window(&self) -> TimeDelta {
+        TimeDelta::from_std(self.budgets.window).unwrap_or(TimeDelta::minutes(15))
+    }
+
+    /// The most failures any budget needs read back.
+    pub fn largest(&self) -> i64 {
+        self.budgets
+            .pair
+            .max(self.budgets.address)
+            .max(self.budgets.account)
+    }
+
+    /// Seconds to wait when this process already knows the attempt's
+    /// account-and-address or address budget is spent (no database read).
+    pub fn remembered(&self, keys: &LoginKeys) -> Option<u64> {
+        let now = Instant::now();
+        [&keys.pair, &keys.address]
+            .into_iter()
+            .filter_map(|key| self.spent.get(key.as_str()))
+            .filter(|until| *until > now)
+            .map(|until| whole_seconds(until - now))
+            .max()
+    }
+
+    /// Counts the attempt as in flight until the returned value drops.
+    pub fn begin(self: &Arc<Self>, keys: LoginKeys) -> Attempt {
+        let mut in_flight = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let mut others = [0; 3];
+        for (slot, key) in others.iter_mut().zip(keys.all()) {
+            let n = in_flight.entry(key.to_owned()).or_insert(0);
+            *slot = *n;
+            *n += 1;
+        }
+        drop(in_flight);
+        Attempt {
+            throttle: self.clone(),
+            keys,
+            others,
+        }
+    }
+
+    /// Seconds to wait if a budget is spent, counting the failures in the
+    /// database and the other attempts in flight; remembers a spent budget
+    /// so the next attempts are refused without the database.
+    pub fn verdict(&self, attempt: &Attempt, counted: &Counted, now: NaiveDateTime) -> Option<u64> {
+        let [pair_others, address_others, account_others] = attempt.others;
+        let mut wait = None;
+        for (key, recent, max, others) in [
+            (
+                &attempt.keys.pair,
+                &counted.pair,
+                self.budgets.pair,
+                pair_others,
+            ),
+            (
+                &attempt.keys.address,
+                &counted.address,
+                self.budgets.address,
+                address_others,
+            ),
+        ] {
+            if let Some(secs) = self.spent_for(recent, max, others, now) {
+                self.remember(key, secs, recent, max);
+                wait = wait.max(Some(secs));
+            }
+        }
+        if !counted.known_address {
+            let account =
+                self.spent_for(&counted.account, self.budgets.account, account_others, now);
+            wait = wait.max(account);
+        }
+        wait
+    }
+
+    /// After a failure was recorded: remembers the budgets it spent.
+    pub fn failed(&self, attempt: &Attempt, counted: &Counted, now: NaiveDateTime) {
+        for (key, recent, max) in [
+            (&attempt.keys.pair, &counted.pair, self.budgets.pair),
+            (
+                &attempt.keys.address,
+                &counted.address,
+                self.budgets.address,
+            ),
+        ] {
+            let mut with_this = Vec::with_capacity(recent.0.len() + 1);
+            with_this.push(now);
+            with_this.extend_from_slice(&recent.0);
+            let recent = Recent(with_this);
+            if let Some(secs) = self.spent_for(&recent, max, 0, now) {
+                self.remember(key, secs, &recent, max);
+            }
+        }
+    }
+
+    /// Seconds until a slot frees in a budget with `recent` failures and
+    /// `others` attempts in flight, or `None` when one is free now.
+    fn spent_for(&self, recent: &Recent, max: i64, others: i64, now: NaiveDateTime) -> Option<u64> {
+        let counted = i64::try_from(recent.0.len()).unwrap_or(i64::MAX);
+        if counted >= max {
+            // The max-th newest failure is the one whose expiry frees a slot.
+            let index = usize::try_from(max - 1).unwrap_or(0);
+            let freeing = recent.0.get(index).copied().unwrap_or(now);
+            let wait = (freeing + self.window() - now).to_std().unwrap_or_default();
+            return Some(whole_seconds(wait));
+        }
+        // Attempts in flight end within a password check.
+        (counted + others >= max).then_some(1)
+    }
+
+    /// Remembers a budget spent by failures (not one only held by
+    /// attempts in flight, which end within a second).
+    fn remember(&self, key: &str, secs: u64, recent: &Recent, max: i64) {
+        if i64::try_from(recent.0.len()).unwrap_or(i64::MAX) >= max {
+            self.spent
+                .insert(key.to_owned(), Instant::now() + Duration::from_secs(secs));
+        }
+    }
+}
+
+/// Whole seconds, rounded up, at least one.
+fn whole_seconds(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn throttle() -> Arc<LoginThrottle> {
+        Arc::new(LoginThrottle::new(Budgets {
+            pair: 3,
+            address: 5,
+            account: 4,
+            window: Duration::from_secs(900),
+        }))
+    }
+
+    fn keys(email: &str, group: &str) -> LoginKeys {
+        LoginKeys::new(&ClientKey::new(Some("k"), b""), email, group)
+    }
+
+    fn ago(now: NaiveDateTime, secs: &[i64]) -> Recent {
+        Recent(secs.iter().map(|s| now - TimeDelta::seconds(*s)).collect())
+    }
+
+    #[test]
+    fn retry_after_is_when_the_oldest_counted_failure_leaves_the_window() {
+        let throttle = throttle();
+        let now = chrono::Utc::now().naive_utc();
+        let attempt = throttle.begin(keys("a@b.vn", "198.51.100.7"));
+        let free = Counted {
+            pair: ago(now, &[10, 20]),
+            ..Counted::default()
+        };
+        assert_eq!(throttle.verdict(&attempt, &free, now), None);
+        let spent = Counted {
+            pair: ago(now, &[10, 20, 300]),
+            ..Counted::default()
+        };
+        // The third newest failure, 300 s old, leaves in 600 s.
+        assert_eq!(throttle.verdict(&attempt, &spent, now), Some(600));
+        // Remembered: the next attempt is refused without the database.
+        let again = throttle
+            .remembered(&keys("a@b.vn", "198.51.100.7"))
+            .expect("spent");
+        assert!((598..=600).contains(&again), "{again}");
+        assert_eq!(throttle.remembered(&keys("a@b.vn", "203.0.113.1")), None);
+    }
+
+    #[test]
+    fn the_account_budget_spares_known_addresses_and_is_never_remembered() {
+        let throttle = throttle();
+        let now = chrono::Utc::now().naive_utc();
+        let attempt = throttle.begin(keys("a@b.vn", "198.51.100.7"));
+        let mut counted = Counted {
+            account: ago(now, &[1, 2, 3, 4]),
+            ..Counted::default()
+        };
+        assert_eq!(throttle.verdict(&attempt, &counted, now), Some(896));
+        counted.known_address = true;
+        assert_eq!(throttle.verdict(&attempt, &counted, now), None);
+        assert_eq!(throttle.remembered(&keys("a@b.vn", "198.51.100.7")), None);
+    }
+
+    #[test]
+    fn attempts_in_flight_hold_the_last_slot() {
+        let throttle = throttle();
+        let now = chrono::Utc::now().naive_utc();
+        let counted = Counted {
+            pair: ago(now, &[1, 2]),
+            ..Counted::default()
+        };
+        let first = throttle.begin(keys("a@b.vn", "g"));
+        let second = throttle.begin(keys("a@b.vn", "g"));
+        assert_eq!(throttle.verdict(&first, &counted, now), None);
+        assert_eq!(throttle.verdict(&second, &counted, now), Some(1));
+        drop(first);
+        drop(second);
+        let third = throttle.begin(keys("a@b.vn", "g"));
+        assert_eq!(throttle.verdict(&third, &counted, now), None);
+        // A failure that fills the budget is remembered at once.
+        throttle.failed(&third, &counted, now);
+        assert!(throttle.remembered(&keys("a@b.vn", "g")).is_some());
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE login_addresses;
+DROP INDEX login_failures_at;
