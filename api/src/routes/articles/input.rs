@@ -213,17 +213,42 @@ impl UpdateArticle {
     }
 }
 
+/// Body blocks validated and sanitized, or why they cannot be. Checking a
+/// large body takes milliseconds (a 1 MiB one, tens): handlers do it
+/// before the write transaction, never while holding SQLite's write lock.
+pub struct CheckedBody(Result<Body, ValidationErrors>);
+
+impl CheckedBody {
+    /// Validates and sanitizes raw blocks.
+    pub fn check(raw: Vec<Block>) -> Self {
+        Self(Body::parse(raw))
+    }
+
+    /// Checks raw blocks on the blocking pool, off the async executor.
+    pub async fn check_off_thread(raw: Vec<Block>) -> Result<Self, ApiError> {
+        actix_web::web::block(move || Self::check(raw))
+            .await
+            .map_err(ApiError::internal)
+    }
+
+    fn blocks(&self) -> &[Block] {
+        self.0.as_ref().map(Body::blocks).unwrap_or_default()
+    }
+}
+
 /// Validates a new article and resolves its references: a draft to store.
+/// Its body was checked already (`input.body` is not read).
 pub fn new_article(
     conn: &mut DbConn,
     input: CreateArticle,
+    body: CheckedBody,
     user: &AuthUser,
 ) -> Result<NewArticle, ApiError> {
     let mut errors = ValidationErrors::default();
     let title = errors.check(article::title(&input.title));
     let sapo = errors.check(article::sapo(input.sapo.as_deref())).flatten();
-    let images = Images::load(conn, Some(&input.body), input.cover_image_id.as_deref())?;
-    let body = images.body(input.body, &mut errors)?;
+    let images = Images::load(conn, Some(body.blocks()), input.cover_image_id.as_deref())?;
+    let body = images.body(body, &mut errors)?;
     let category = match &input.category_id {
         Some(key) => category(conn, key, &mut errors)?,
         None => None,
@@ -264,10 +289,12 @@ pub fn new_article(
 
 /// Validates changes to `current` and resolves their references. The
 /// result bumps the version; a new slug is checked free (the old one is
-/// kept as a redirect when the changes are written).
+/// kept as a redirect when the changes are written). A new body is `body`,
+/// checked already (`input.body` is not read).
 pub fn changes(
     conn: &mut DbConn,
     input: UpdateArticle,
+    body: Option<CheckedBody>,
     current: &ArticleRow,
 ) -> Result<ArticleChanges, ApiError> {
     let mut errors = ValidationErrors::default();
@@ -292,9 +319,9 @@ pub fn changes(
         ..ArticleChanges::next_version(current.version, time::now())
     };
     let cover_key = input.cover_image_id.as_ref().and_then(Option::as_deref);
-    let images = Images::load(conn, input.body.as_deref(), cover_key)?;
-    if let Some(raw) = input.body {
-        let (json, html) = images.body(raw, &mut errors)?.unwrap_or_default();
+    let images = Images::load(conn, body.as_ref().map(CheckedBody::blocks), cover_key)?;
+    if let Some(body) = body {
+        let (json, html) = images.body(body, &mut errors)?.unwrap_or_default();
         changes.body = Some(json);
         changes.body_html = Some(html);
     }
@@ -538,14 +565,14 @@ impl Images {
         found
     }
 
-    /// Validates raw blocks, checks that their images exist, and gives the
-    /// stored JSON and the rendered HTML (`None` when the blocks are bad).
+    /// Checks that the checked body's images exist, and gives the stored
+    /// JSON and the rendered HTML (`None` when the blocks are bad).
     fn body(
         &self,
-        raw: Vec<Block>,
+        body: CheckedBody,
         errors: &mut ValidationErrors,
     ) -> Result<Option<(String, String)>, ApiError> {
-        let body = match Body::parse(raw) {
+        let body = match body.0 {
             Ok(body) => body,
             Err(e) => {
                 e.0.into_iter().for_each(|e| errors.push(e));

@@ -334,8 +334,9 @@ pub async fn restore_article_revision(
             let revision = revisions::find(conn, &current.id, n)?.ok_or_else(revision_not_found)?;
             let snapshot: Snapshot =
                 serde_json::from_str(&revision.snapshot).map_err(ApiError::internal)?;
-            let input = restoring(snapshot, &current, &user);
-            let changes = input::changes(conn, input, &current)?.saved_by(saver);
+            let mut input = restoring(snapshot, &current, &user);
+            let body = input.body.take().map(input::CheckedBody::check);
+            let changes = input::changes(conn, input, body, &current)?.saved_by(saver);
             save(
                 conn,
                 Action::Edit,

@@ -64,12 +64,13 @@ pub async fn create_article(
     user: AuthUser,
     input: web::Json<CreateArticle>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = input.into_inner();
+    let mut input = input.into_inner();
     editors_only(&user, input.sets_featured())?;
     editors_pick_related(&user, input.sets_related())?;
+    let body = input::CheckedBody::check_off_thread(std::mem::take(&mut input.body)).await?;
     let article = state
         .write(move |conn| {
-            let new = input::new_article(conn, input, &user)?;
+            let new = input::new_article(conn, input, body, &user)?;
             articles::insert(conn, &new)?;
             view::full(conn, new.into())
         })
@@ -100,7 +101,7 @@ pub async fn update_article(
     input: web::Json<UpdateArticle>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
-    let input = input.into_inner();
+    let mut input = input.into_inner();
     let if_match = Precondition::of(&req);
     let expected = expected_version(&req, input.version)?;
     if expected.is_none() && !if_match.is_any() {
@@ -110,6 +111,11 @@ pub async fn update_article(
     }
     editors_only(&user, input.sets_featured())?;
     editors_pick_related(&user, input.sets_related())?;
+    let body = match input.body.take() {
+        Some(raw) => Some(input::CheckedBody::check_off_thread(raw).await?),
+        None => None,
+    };
+    let asked = !input.is_empty() || body.is_some();
     let saver = super::revisions::saver(&state, &user);
     let article = state
         .write(move |conn| {
@@ -119,13 +125,13 @@ pub async fn update_article(
                 return Err(ApiError::StaleVersion(expected));
             }
             check_if_match(conn, &if_match, &current)?;
-            if input.is_empty() {
+            if !asked {
                 // Nothing named: no write, no revision, no event, same ETag.
                 let mut article = view::full(conn, current)?;
                 super::review::attach(conn, &mut article)?;
                 return Ok(article);
             }
-            let changes = input::changes(conn, input, &current)?.saved_by(saver);
+            let changes = input::changes(conn, input, body, &current)?.saved_by(saver);
             save(conn, Action::Edit, &current, expected, &changes, &user.id)
         })
         .await?;
