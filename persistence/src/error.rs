@@ -97,7 +97,7 @@ impl From<DieselError> for DbError {
 
 /// Messages of failures that say nothing about the request and pass.
 fn is_transient(message: &str) -> bool {
-    const TRANSIENT: [&str; 9] = [
+    const TRANSIENT: [&str; 12] = [
         "database is locked",
         "database table is locked",
         "database or disk is full",
@@ -107,6 +107,9 @@ fn is_transient(message: &str) -> bool {
         "could not extend file",
         "terminating connection due to administrator command",
         "the database system is shutting down",
+        "the database system is starting up",
+        "server closed the connection unexpectedly",
+        "Connection refused",
     ];
     TRANSIENT.iter().any(|t| message.contains(t))
 }
@@ -114,5 +117,35 @@ fn is_transient(message: &str) -> bool {
 impl From<diesel::r2d2::PoolError> for DbError {
     fn from(error: diesel::r2d2::PoolError) -> Self {
         DbError::Unavailable(error.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn backend_said(message: &str) -> DbError {
+        DieselError::DatabaseError(DatabaseErrorKind::Unknown, Box::new(message.to_owned())).into()
+    }
+
+    #[test]
+    fn a_database_that_cannot_take_the_write_now_is_unavailable_not_a_bug() {
+        for message in [
+            "database is locked",
+            "database or disk is full",
+            "attempt to write a readonly database",
+            "could not extend file \"base/16384/2619\": No space left on device",
+            "terminating connection due to administrator command",
+            "server closed the connection unexpectedly",
+        ] {
+            assert!(
+                matches!(backend_said(message), DbError::Unavailable(_)),
+                "{message}"
+            );
+        }
+        assert!(matches!(
+            backend_said("syntax error near \"FROM\""),
+            DbError::Backend(_)
+        ));
     }
 }
