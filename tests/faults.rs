@@ -207,13 +207,17 @@ impl Process {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("server starts");
-        let base = format!("http://127.0.0.1:{port}");
+        // Killed and reaped when dropped, also if it never becomes ready.
+        let process = Process {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
         let client = reqwest::Client::new();
         for _ in 0..200 {
-            if let Ok(res) = client.get(format!("{base}/readyz")).send().await
+            if let Ok(res) = client.get(format!("{}/readyz", process.base)).send().await
                 && res.status() == StatusCode::OK
             {
-                return Process { child, base };
+                return process;
             }
             actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
         }
