@@ -277,14 +277,35 @@ async fn refresh_tokens_are_stored_only_as_hashes() {
 async fn without_a_configured_secret_one_is_generated_once_and_kept_private() {
     let app = TestApp::spawn_with(|c| c.jwt_secret = None).await;
     let path = app.data_dir.join("jwt-secret");
-    let secret = std::fs::read_to_string(&path).expect("secret file");
+    let next_start = |dir: &std::path::Path| {
+        let dir = dir.to_string_lossy().into_owned();
+        let url = app.database_url.clone();
+        let config = toasoan_api::config::Config::from_lookup(|k| match k {
+            "TOASOAN_DATA_DIR" => Some(dir.clone()),
+            "DATABASE_URL" => Some(url.clone()),
+            _ => None,
+        })
+        .expect("config");
+        let pool = toasoan_persistence::connect(&config.database_url, 1).expect("pool");
+        toasoan_api::startup::jwt_secret(&config, &pool).expect("secret")
+    };
+    let secret = if app.backend == "sqlite" {
+        // Kept beside the database, readable by the owner only.
+        let secret = std::fs::read_to_string(&path).expect("secret file");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        secret
+    } else {
+        // Kept in the database, so any data directory gets it.
+        assert!(!path.exists());
+        let elsewhere = tempfile::tempdir().expect("dir");
+        String::from_utf8(next_start(elsewhere.path())).expect("text")
+    };
     assert!(secret.len() >= 64);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-    }
     // Tokens are signed with it: one signed with the test constant is refused.
     let tokens = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
     app.with_token(tokens["access_token"].as_str().expect("access"))
@@ -292,23 +313,46 @@ async fn without_a_configured_secret_one_is_generated_once_and_kept_private() {
         .await;
     let mut claims = claims_of(tokens["access_token"].as_str().expect("access"));
     claims["exp"] = json!(chrono::Utc::now().timestamp() + 600);
-    let other = jsonwebtoken::encode(
-        &Header::default(),
-        &claims,
-        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
-    )
-    .expect("encode");
-    token_refused(&app, &other, "token_invalid").await;
-    // The same file is used on the next start.
-    let dir = app.data_dir.to_string_lossy().into_owned();
-    let config = toasoan_api::config::Config::from_lookup(|k| {
-        (k == "TOASOAN_DATA_DIR").then(|| dir.clone())
-    })
-    .expect("config");
-    assert_eq!(
-        toasoan_api::startup::jwt_secret(&config).expect("secret"),
-        secret.as_bytes()
-    );
+    for (key, accepted) in [(JWT_SECRET, false), (secret.as_str(), true)] {
+        let token = jsonwebtoken::encode(
+            &Header::default(),
+            &claims,
+            &EncodingKey::from_secret(key.as_bytes()),
+        )
+        .expect("encode");
+        if accepted {
+            app.with_token(&token).get_ok("/api/v1/auth/me").await;
+        } else {
+            token_refused(&app, &token, "token_invalid").await;
+        }
+    }
+    // The same secret is used on the next start.
+    assert_eq!(next_start(&app.data_dir), secret.as_bytes());
+}
+
+#[actix_web::test]
+async fn instances_on_one_postgresql_database_accept_each_others_tokens_with_no_secret_configured()
+{
+    let app = TestApp::spawn_with(|c| c.jwt_secret = None).await;
+    if app.backend != "postgres" {
+        return; // One SQLite file is one instance's.
+    }
+    let other = app.spawn_beside(|c| c.jwt_secret = None).await;
+    let tokens = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let me = other
+        .with_token(tokens["access_token"].as_str().expect("access"))
+        .get_ok("/api/v1/auth/me")
+        .await;
+    assert_eq!(me["email"], ADMIN_EMAIL);
+    // A refresh token from one is exchanged by the other.
+    let res = other
+        .anon()
+        .post(
+            "/api/v1/auth/refresh",
+            json!({"refresh_token": tokens["refresh_token"]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
 }
 
 #[actix_web::test]

@@ -104,10 +104,14 @@ pub fn create_user(
     Ok(())
 }
 
-/// The JWT secret: configured, or generated once and kept in the data
-/// directory (readable by the owner only). Instances behind one load
-/// balancer must share it through `TOASOAN_JWT_SECRET`.
-pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
+/// The JWT secret: configured (`TOASOAN_JWT_SECRET`), or generated once
+/// and kept. On SQLite it is kept in the data directory (readable by the
+/// owner only), apart from the database, so a copy of the database file
+/// alone cannot sign tokens. On PostgreSQL it is kept in the database, so
+/// every instance on it signs and accepts the same tokens with no extra
+/// configuration; a secret file an earlier version generated is moved
+/// there, so tokens already issued stay valid.
+pub fn jwt_secret(config: &Config, pool: &Pool) -> Result<Vec<u8>, StartError> {
     if let Some(secret) = &config.jwt_secret {
         if secret.expose().len() < 32 {
             return Err(StartError::Io(
@@ -117,15 +121,41 @@ pub fn jwt_secret(config: &Config) -> Result<Vec<u8>, StartError> {
         return Ok(secret.expose().as_bytes().to_vec());
     }
     let path = config.data_dir.join("jwt-secret");
-    refuse_if_shared(&path)?;
-    match std::fs::read_to_string(&path) {
+    let mut conn = pool.get().map_err(toasoan_persistence::DbError::from)?;
+    if !matches!(*conn, toasoan_persistence::DbConn::Pg(_)) {
+        return secret_file(&path);
+    }
+    let candidate = if path.exists() {
+        String::from_utf8(secret_file(&path)?)
+            .map_err(|_| StartError::Io(format!("{path:?} is not text")))?
+    } else {
+        new_secret()
+    };
+    let secret = toasoan_persistence::queries::secrets::get_or_store(
+        &mut conn,
+        "jwt",
+        &candidate,
+        toasoan_persistence::time::now(),
+    )?;
+    Ok(secret.into_bytes())
+}
+
+/// The secret in the file, created when missing.
+fn secret_file(path: &Path) -> Result<Vec<u8>, StartError> {
+    refuse_if_shared(path)?;
+    match std::fs::read_to_string(path) {
         Ok(secret) if secret.trim().len() >= 32 => Ok(secret.trim().as_bytes().to_vec()),
         Ok(_) => Err(StartError::Io(format!(
             "{path:?} is too short to be a secret; delete it to regenerate"
         ))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_new_secret(&path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => write_new_secret(path),
         Err(e) => Err(StartError::Io(format!("cannot read {path:?}: {e}"))),
     }
+}
+
+/// 64 random characters.
+fn new_secret() -> String {
+    auth::new_refresh_token() + &auth::new_refresh_token()
 }
 
 /// Refuses a secret file other accounts may read: whoever reads it can
@@ -149,7 +179,7 @@ fn refuse_if_shared(path: &Path) -> Result<(), StartError> {
 
 fn write_new_secret(path: &Path) -> Result<Vec<u8>, StartError> {
     use std::io::Write;
-    let secret = auth::new_refresh_token() + &auth::new_refresh_token();
+    let secret = new_secret();
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -168,7 +198,7 @@ fn write_new_secret(path: &Path) -> Result<Vec<u8>, StartError> {
 pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     let pool = open_database(&config)?;
     bootstrap_admin(&pool, &config)?;
-    let secret = jwt_secret(&config)?;
+    let secret = jwt_secret(&config, &pool)?;
     // The dummy hash for equal-time logins is computed beside start-up, not in its way.
     std::thread::spawn(auth::warm_up);
     let tokens = Arc::new(TokenKeys::new(

@@ -17,6 +17,7 @@ pub mod rate_limits;
 pub mod related;
 pub mod review_notes;
 pub mod revisions;
+pub mod secrets;
 pub mod sessions;
 pub mod site;
 pub mod slugged;
