@@ -7,6 +7,7 @@
 mod common;
 
 mod articles;
+mod audit;
 mod auth;
 mod comments;
 mod delivery;

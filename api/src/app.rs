@@ -33,6 +33,7 @@ pub fn build_app(
         .app_data(extractors::query_config())
         .app_data(extractors::path_config())
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
+        .wrap(from_fn(crate::audit::record_writes))
         .wrap(Compress::default())
         .wrap(cors)
         // Outside compression and CORS, so their refusals become problems too.

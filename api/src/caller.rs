@@ -4,6 +4,7 @@
 
 use crate::error::{ApiError, Code};
 use crate::state::AppState;
+use actix_web::HttpMessage;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, http::header, web};
 use futures_util::future::LocalBoxFuture;
@@ -52,6 +53,10 @@ async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
         Code::SessionRevoked.err("this login has ended or the account is disabled; log in again")
     })?;
     let role = row.role;
+    req.extensions_mut().insert(crate::audit::Actor {
+        id: row.id.clone(),
+        role,
+    });
     Ok(Some(AuthUser {
         id: row.id,
         role,

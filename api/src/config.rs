@@ -75,6 +75,9 @@ pub struct Config {
     /// The window failed logins are counted in
     /// (`TOASOAN_LOGIN_WINDOW_SECS`, default 900).
     pub login_window: Duration,
+    /// How long audit entries are kept
+    /// (`TOASOAN_AUDIT_RETENTION_DAYS`, default 365).
+    pub audit_retention: Duration,
     /// Password checks allowed to wait for a free slot; more get 503
     /// (`TOASOAN_PASSWORD_QUEUE`, default 64).
     pub password_queue: usize,
@@ -407,6 +410,9 @@ impl Config {
                 900,
                 1..=86_400,
             )?),
+            audit_retention: Duration::from_secs(
+                86_400 * number(&get, "TOASOAN_AUDIT_RETENTION_DAYS", 365, 1..=36_500)?,
+            ),
             password_queue: usize::try_from(number(
                 &get,
                 "TOASOAN_PASSWORD_QUEUE",

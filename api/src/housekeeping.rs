@@ -1,13 +1,13 @@
 //! Housekeeping every instance runs: ended sessions, expired refresh
-//! tokens, failed logins out of the throttle's window and login addresses
-//! not seen for a year are deleted on a timer (by index), so the tables
+//! tokens, failed logins out of the throttle's window, login addresses
+//! not seen for a year and audit entries past their retention are deleted on a timer (by index), so the tables
 //! hold only what can still be used. Several instances may prune at once: deleting what
 //! another already deleted is harmless.
 
 use chrono::Duration as Span;
 use std::time::Duration;
 use toasoan_persistence::Pool;
-use toasoan_persistence::queries::sessions;
+use toasoan_persistence::queries::{audit, sessions};
 use toasoan_persistence::time;
 
 /// How long rows stay useful.
@@ -19,6 +19,8 @@ pub struct Lifetimes {
     pub session_max_age: Duration,
     /// The window the login throttle counts failures in.
     pub login_window: Duration,
+    /// How long audit entries are kept.
+    pub audit_retention: Duration,
 }
 
 /// One pass: returns the sessions deleted.
@@ -29,6 +31,7 @@ pub async fn prune_once(pool: &Pool, lifetimes: Lifetimes) -> usize {
         access_ttl,
         session_max_age,
         login_window,
+        audit_retention,
     } = lifetimes;
     let pool = pool.clone();
     let result = actix_web::web::block(move || {
@@ -45,6 +48,10 @@ pub async fn prune_once(pool: &Pool, lifetimes: Lifetimes) -> usize {
         toasoan_persistence::conn::write_tx_unseen(&mut conn, |conn| {
             sessions::prune_failures(conn, now - window)?;
             sessions::prune_addresses(conn, addresses_before)?;
+            audit::prune(
+                conn,
+                now - Span::from_std(audit_retention).unwrap_or(Span::days(365)),
+            )?;
             sessions::prune(conn, expired_before, opened_before)
         })
         .map_err(|e| e.to_string())

@@ -8,6 +8,7 @@
 //! `responses`, `router`) → `error` → persistence/domain.
 
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod caller;
 pub mod config;

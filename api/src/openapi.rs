@@ -38,6 +38,7 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "comments", description = "Reader comments and their moderation"),
         (name = "events", description = "What readers saw change, recorded once each (admins)"),
         (name = "webhooks", description = "Signed, retried, logged deliveries of events to other systems (admins)"),
+        (name = "audit", description = "Every successful write: who, what, when, from where (admins, read-only)"),
     )
 )]
 pub struct ApiDoc;

@@ -251,6 +251,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
             access_ttl: state.config.access_ttl,
             session_max_age: state.config.session_max_age,
             login_window: state.config.login_window,
+            audit_retention: state.config.audit_retention,
         },
     );
     crate::webhooks::spawn_loop(

@@ -14,6 +14,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        actor_role -> Nullable<Text>,
+        method -> Text,
+        route -> Text,
+        path -> Text,
+        status -> Integer,
+        resource -> Nullable<Text>,
+        address -> Text,
+        user_agent -> Nullable<Text>,
+        request_id -> Text,
+    }
+}
+
+diesel::table! {
     login_addresses (user_id, address_hash) {
         user_id -> Text,
         address_hash -> Text,
@@ -321,6 +338,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     login_failures,
     login_addresses,
+    audit_log,
     categories,
     authors,
     tags,

@@ -6,7 +6,7 @@ use crate::error::{ApiError, Code, Problem};
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{UserView, user_view};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use toasoan_domain::user::Email;
@@ -153,6 +153,10 @@ pub async fn login(
         }
     };
     drop(attempt);
+    req.extensions_mut().insert(crate::audit::Actor {
+        id: user.id.clone(),
+        role: user.role,
+    });
     let address_hash = state.client_key.hash(&group);
     let role = user.role;
     let tokens = state.tokens.clone();

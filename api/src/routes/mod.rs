@@ -4,6 +4,7 @@
 //! only other place a new module is named.
 
 pub mod articles;
+pub mod audit;
 pub mod auth;
 pub mod authors;
 pub mod categories;
@@ -41,6 +42,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         comments::endpoints,
         events::endpoints,
         webhooks::endpoints,
+        audit::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

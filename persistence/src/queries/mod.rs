@@ -2,6 +2,7 @@
 //! lists load each relation with one batched `IN (...)` query.
 
 pub mod articles;
+pub mod audit;
 pub mod authors;
 pub mod categories;
 pub mod comments;
