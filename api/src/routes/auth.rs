@@ -125,6 +125,7 @@ pub async fn login(
     let role = user.role;
     let tokens = state.tokens.clone();
     let max_age = session_max_age(&state)?;
+    let device = device(&req, state.config.trust_proxy);
     let pair = state
         .write(move |conn| {
             let now = time::now();
@@ -134,6 +135,9 @@ pub async fn login(
                 user_id: user.id.clone(),
                 created_at: now,
                 revoked_at: None,
+                user_agent: device.0,
+                address: device.1,
+                last_used_at: Some(now),
             };
             let refresh = auth::new_refresh_token();
             let row = refresh_row(&refresh, &session.id, now, now + max_age, &tokens)?;
@@ -147,6 +151,24 @@ pub async fn login(
         })
         .await?;
     Ok(no_store(pair))
+}
+
+/// The device a login comes from, for the session list: its user agent
+/// (cut to 256 characters) and client address.
+fn device(req: &HttpRequest, trust_proxy: bool) -> (Option<String>, Option<String>) {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(256)
+                .collect::<String>()
+        })
+        .filter(|ua| !ua.trim().is_empty());
+    let address = Some(auth::client_address(req, trust_proxy)).filter(|a| !a.is_empty());
+    (user_agent, address)
 }
 
 fn invalid_credentials() -> ApiError {
@@ -244,6 +266,7 @@ pub async fn refresh_token(
                 tracing::warn!("refresh token reused; session revoked");
                 return Ok(None);
             };
+            sessions::touch(conn, &session.id, now)?;
             let role = user.role;
             Ok(Some(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,

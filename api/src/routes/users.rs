@@ -43,7 +43,9 @@ pub struct UpdateUser {
     /// New shown name, 1 to 120 characters.
     #[schema(min_length = 1, max_length = 120)]
     pub display_name: Option<String>,
-    /// New password, 10 to 256 characters (ends every session of the account).
+    /// New password, 10 to 256 characters, not a common or guessable one
+    /// (ends every session of the account). Not for the caller's own
+    /// account: that takes `POST /api/v1/auth/password`.
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: Option<String>,
     /// New role.
@@ -152,13 +154,15 @@ pub async fn get_user(
 ///
 /// Disabling or a new password ends all its sessions at once. Admins
 /// cannot demote or disable themselves, so the newsroom is never left
-/// without one.
+/// without one, nor set their own password here: that takes the current
+/// one, at `POST /api/v1/auth/password`.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
     security(("bearer" = [])), request_body = UpdateUser,
     params(("id" = String, Path, format = Uuid, description = "Account id")),
     responses(
         (status = 200, description = "Updated", body = UserView),
         AdminOnly,
+        (status = 403, description = "An admin setting their own `password` here (`use_password_endpoint`): use `POST /api/v1/auth/password`", body = Problem, content_type = "application/problem+json"),
         UserNotFound,
         (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`), or the last active admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
@@ -169,7 +173,8 @@ pub async fn update_user(
     id: web::Path<String>,
     body: web::Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    // Ids are stored lowercase; the self checks below compare them.
+    let id = id.into_inner().to_ascii_lowercase();
     let body = body.into_inner();
     let mut errors = ValidationErrors::default();
     let name = body
@@ -189,6 +194,13 @@ pub async fn update_user(
         && (body.role.is_some_and(|r| r != Role::Admin) || body.is_active == Some(false))
     {
         return Err(Code::CannotDemoteSelf.err("admins cannot demote or disable themselves"));
+    }
+    if id == admin.0.id && body.password.is_some() {
+        // Knowing the current password is what keeps a stolen access
+        // token from becoming a stolen account.
+        return Err(Code::UsePasswordEndpoint.err(
+            "change your own password with POST /api/v1/auth/password, which asks for the current one",
+        ));
     }
     let hash = match password {
         Some(p) => Some(
