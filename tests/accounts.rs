@@ -394,3 +394,222 @@ async fn ending_every_other_session_keeps_the_current_one() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     login_ended(&app, &here).await;
 }
+
+#[actix_web::test]
+async fn common_guessable_and_personal_passwords_are_refused_wherever_a_password_is_set() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let field_error = |problem: &Value, field: &str| -> String {
+        let errors = problem["errors"].as_array().expect("errors");
+        assert_eq!(errors.len(), 1, "{problem}");
+        assert_eq!(errors[0]["field"], field);
+        errors[0]["code"].as_str().expect("code").to_owned()
+    };
+    let create = |password: &'static str| json!({"email": "nhu.thuy@baoquangnam.vn", "display_name": "Lê Như Thủy", "password": password, "role": "author"});
+    for (password, code) in [
+        ("1234567890", "too_weak"),
+        ("password123", "too_weak"),
+        ("qwertyuiop", "too_weak"),
+        ("aaaaaaaaaaaa", "too_weak"),
+        ("nhu.thuy-1990-hoi-an", "contains_personal"),
+        ("LeNhuThuy-mua-thu-ha-noi", "contains_personal"),
+    ] {
+        let res = admin.post("/api/v1/users", create(password)).await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(field_error(&problem, "password"), code, "{password}");
+    }
+    let made = admin
+        .post_expect(
+            "/api/v1/users",
+            create("mùa thu lá vàng rơi"),
+            StatusCode::CREATED,
+        )
+        .await;
+    let id = made["id"].as_str().expect("id");
+
+    // An admin's reset of someone else's password: the same rules, with
+    // that account's details.
+    let res = admin
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"password": "iloveyou123"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_error(&problem, "password"), "too_weak");
+    let res = admin
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"password": "thuy.nhu-ke-chuyen-hay"}),
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "thuy.nhu is not her e-mail name"
+    );
+    let res = admin
+        .patch(
+            &format!("/api/v1/users/{id}"),
+            json!({"password": "chuyen-cua-NhuThuy!", "display_name": "Như Thủy"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_error(&problem, "password"), "contains_personal");
+
+    // One's own change: the same rules, on `new_password`.
+    let tokens = app
+        .login("nhu.thuy@baoquangnam.vn", "thuy.nhu-ke-chuyen-hay")
+        .await;
+    for (password, code) in [
+        ("Password2024!", "too_weak"),
+        ("nhu.thuy.2024!", "contains_personal"),
+    ] {
+        let res = change_password(&app, &tokens, "thuy.nhu-ke-chuyen-hay", password).await;
+        let problem =
+            assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(field_error(&problem, "new_password"), code, "{password}");
+    }
+    app.login("nhu.thuy@baoquangnam.vn", "thuy.nhu-ke-chuyen-hay")
+        .await;
+}
+
+/// `toasoan user create` applies the same policy as the API.
+#[test]
+fn the_user_create_command_refuses_a_common_password() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let create = |password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_toasoan"))
+            .args(["user", "create", "--email", "ky.thuat@toasoan.test"])
+            .args(["--name", "Kỹ thuật", "--role", "admin"])
+            .env("TOASOAN_DATA_DIR", dir.path())
+            .env_remove("TOASOAN_USER_PASSWORD")
+            .env_remove("DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("exits")
+    };
+    let weak = create("1234567890");
+    assert!(!weak.status.success());
+    assert!(
+        String::from_utf8_lossy(&weak.stderr).contains("too common or easy to guess"),
+        "{}",
+        String::from_utf8_lossy(&weak.stderr)
+    );
+    let made = create("đêm trăng rằm phố cổ");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}
+
+/// The stored password hash of an account.
+async fn stored_hash(app: &TestApp, email: &str) -> String {
+    use diesel::{QueryableByName, RunQueryDsl, sql_types::Text};
+    #[derive(QueryableByName)]
+    struct Stored {
+        #[diesel(sql_type = Text)]
+        password_hash: String,
+    }
+    let pool = toasoan_persistence::connect(&app.database_url, 1).expect("pool");
+    let email = email.to_owned();
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("conn");
+        diesel::sql_query(format!(
+            "SELECT password_hash FROM users WHERE email = '{email}'"
+        ))
+        .get_result::<Stored>(&mut *conn)
+        .expect("row")
+        .password_hash
+    })
+    .await
+    .expect("join")
+}
+
+#[actix_web::test]
+async fn hashes_from_another_argon2_cost_still_log_in_and_are_rehashed_at_the_configured_one() {
+    use toasoan_api::auth::Argon2Cost;
+    let app = TestApp::spawn().await;
+    let email = unique_email("editor");
+    app.user("editor", &email).await;
+    let before = stored_hash(&app, &email).await;
+    assert!(
+        before.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{before}"
+    );
+
+    // An instance with another cost on the same database.
+    let cost = Argon2Cost {
+        memory_kib: 8192,
+        iterations: 3,
+        parallelism: 2,
+    };
+    let other = app.spawn_beside(|c| c.argon2 = cost).await;
+    let res = other
+        .anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": "not the password"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(
+        stored_hash(&app, &email).await,
+        before,
+        "a failed login changes nothing"
+    );
+    other.login(&email, PASSWORD).await;
+    let after = stored_hash(&app, &email).await;
+    assert!(
+        after.starts_with("$argon2id$v=19$m=8192,t=3,p=2$"),
+        "{after}"
+    );
+    // The new hash is the same password, wherever it is checked.
+    other.login(&email, PASSWORD).await;
+    assert_eq!(stored_hash(&app, &email).await, after, "rehashed once");
+    app.login(&email, PASSWORD).await;
+    // New passwords are hashed at the instance's cost.
+    let created = unique_email("author");
+    other
+        .admin()
+        .await
+        .post_expect(
+            "/api/v1/users",
+            json!({"email": created, "display_name": "Mới", "password": NEW_PASSWORD, "role": "author"}),
+            StatusCode::CREATED,
+        )
+        .await;
+    let hash = stored_hash(&app, &created).await;
+    assert!(hash.starts_with("$argon2id$v=19$m=8192,t=3,p=2$"), "{hash}");
+}
+
+/// A cost argon2 does not take stops the server before it serves, naming
+/// the variable.
+#[test]
+fn a_bad_argon2_cost_stops_start_up_with_a_clear_message() {
+    use std::process::Command;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_toasoan"))
+        .arg("migrate")
+        .env("TOASOAN_DATA_DIR", dir.path())
+        .env_remove("DATABASE_URL")
+        .env("TOASOAN_ARGON2_PARALLELISM", "0")
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("TOASOAN_ARGON2_PARALLELISM"), "{stderr}");
+}

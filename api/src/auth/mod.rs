@@ -1,4 +1,4 @@
-//! Credentials: password hashing (`password`), tokens (`token`) and
+//! Credentials: password hashing at the configured cost (`password`), tokens (`token`) and
 //! keyed hashes of client addresses (`client`). Who is
 //! calling a handler is decided by the extractors in `caller`.
 
@@ -8,7 +8,7 @@ mod preview;
 mod token;
 
 pub use client::{ClientKey, client_address};
-pub use password::{hash_password, verify_password, warm_up};
+pub use password::{Argon2Cost, Passwords};
 pub use preview::Preview;
 pub use token::{
     Claims, TokenKeys, new_refresh_token, seal_successor, token_hash, unseal_successor,

@@ -1,7 +1,6 @@
 //! The caller's own credentials: changing their password, and the logins
 //! (sessions) their account has open, listed per device and revocable.
 
-use crate::auth;
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::pagination::Page;
@@ -10,7 +9,7 @@ use crate::state::AppState;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use toasoan_domain::user::Password;
+use toasoan_domain::user::{Owner, Password};
 use toasoan_persistence::models::session::SessionRow;
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::time;
@@ -88,21 +87,27 @@ pub async fn change_password(
         .db(move |conn| Ok(users::find(conn, &id)?))
         .await?
         .ok_or_else(|| Code::UserNotFound.err("no such account"))?;
-    let new = Password::parse(&new_password).map_err(|mut e| {
-        e.field = "new_password".into();
-        ApiError::field(e)
-    })?;
+    let (email, name) = (account.email.clone(), account.display_name.clone());
+    let new = state
+        .password_work(move || {
+            let owner = Owner {
+                email: &email,
+                display_name: &name,
+            };
+            Password::parse(&new_password, owner)
+        })
+        .await?
+        .map_err(|mut e| {
+            e.field = "new_password".into();
+            ApiError::field(e)
+        })?;
     let expected = account.password_hash.clone();
     let stored = expected.clone();
-    let ok = state
-        .password_work(move || auth::verify_password(&current_password, Some(&stored)))
-        .await?;
+    let ok = state.verify_password(current_password, stored).await?;
     if !ok {
         return Err(wrong_password());
     }
-    let hash = state
-        .password_work(move || auth::hash_password(new.expose()))
-        .await??;
+    let hash = state.hash_password(new.expose().to_owned()).await?;
     state
         .write(move |conn| {
             let now = time::now();

@@ -114,9 +114,17 @@ pub async fn login(
             Ok((user, key))
         })
         .await?;
-    let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = state
-        .password_work(move || auth::verify_password(&password, hash.as_deref()))
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let passwords = state.passwords.clone();
+    let (ok, rehashed) = state
+        .password_work(move || {
+            let ok = passwords.verify(&password, stored.as_deref());
+            // A hash at another cost is replaced while the password is at hand.
+            let rehashed = stored
+                .filter(|s| ok && passwords.needs_rehash(s))
+                .and_then(|s| Some((s, passwords.hash(&password).ok()?)));
+            (ok, rehashed)
+        })
         .await?;
     let user = match user {
         Some(user) if ok && user.is_active => user,
@@ -130,6 +138,9 @@ pub async fn login(
         .write(move |conn| {
             let now = time::now();
             sessions::clear_failures(conn, &key)?;
+            if let Some((old, new)) = &rehashed {
+                users::replace_password_hash(conn, &user.id, old, new, now)?;
+            }
             let session = SessionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user.id.clone(),

@@ -1,6 +1,5 @@
 //! Accounts, for admins.
 
-use crate::auth;
 use crate::caller::Admin;
 use crate::error::{ApiError, Code, Problem};
 use crate::pagination::Page;
@@ -11,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use toasoan_domain::ValidationErrors;
-use toasoan_domain::user::{Email, Password, Role, display_name};
+use toasoan_domain::user::{Email, Owner, Password, Role, display_name};
 use toasoan_persistence::models::user::{NewUser, UserChanges};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::{Guarded, time};
@@ -29,7 +28,9 @@ pub struct CreateUser {
     /// Shown name, 1 to 120 characters.
     #[schema(example = "Lê Thị Như Thủy", min_length = 1, max_length = 120)]
     pub display_name: String,
-    /// 10 to 256 characters.
+    /// 10 to 256 characters, not a common or guessable password (a
+    /// zxcvbn score of 3 or more), and not containing the e-mail's name or
+    /// the display name.
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: String,
     /// admin, editor or author.
@@ -52,6 +53,13 @@ pub struct UpdateUser {
     pub role: Option<Role>,
     /// Disable (false; ends every session) or enable (true).
     pub is_active: Option<bool>,
+}
+
+fn owner<'a>(email: &'a str, display_name: &'a str) -> Owner<'a> {
+    Owner {
+        email,
+        display_name,
+    }
 }
 
 fn user_not_found() -> ApiError {
@@ -96,13 +104,19 @@ pub async fn create_user(
     let mut errors = ValidationErrors::default();
     let email = errors.check(Email::parse(&body.email));
     let name = errors.check(display_name(&body.display_name));
-    let password = errors.check(Password::parse(&body.password));
+    let (raw, owner_email, owner_name) = (
+        body.password.clone(),
+        body.email.clone(),
+        body.display_name.clone(),
+    );
+    let password = state
+        .password_work(move || Password::parse(&raw, owner(&owner_email, &owner_name)))
+        .await?;
+    let password = errors.check(password);
     let (Some(email), Some(name), Some(password)) = (email, name, password) else {
         return Err(errors.into());
     };
-    let hash = state
-        .password_work(move || auth::hash_password(password.expose()))
-        .await??;
+    let hash = state.hash_password(password.expose().to_owned()).await?;
     let row = state
         .write(move |conn| {
             let now = time::now();
@@ -182,14 +196,6 @@ pub async fn update_user(
         .as_deref()
         .map(display_name)
         .and_then(|r| errors.check(r));
-    let password = body
-        .password
-        .as_deref()
-        .map(Password::parse)
-        .and_then(|r| errors.check(r));
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
     if id == admin.0.id
         && (body.role.is_some_and(|r| r != Role::Admin) || body.is_active == Some(false))
     {
@@ -202,12 +208,27 @@ pub async fn update_user(
             "change your own password with POST /api/v1/auth/password, which asks for the current one",
         ));
     }
+    let password = match body.password.clone() {
+        Some(raw) => {
+            // The policy needs whose password it is.
+            let target = id.clone();
+            let account = state
+                .db(move |conn| Ok(users::find(conn, &target)?))
+                .await?
+                .ok_or_else(user_not_found)?;
+            let name = body.display_name.clone().unwrap_or(account.display_name);
+            let checked = state
+                .password_work(move || Password::parse(&raw, owner(&account.email, &name)))
+                .await?;
+            errors.check(checked)
+        }
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let hash = match password {
-        Some(p) => Some(
-            state
-                .password_work(move || auth::hash_password(p.expose()))
-                .await??,
-        ),
+        Some(p) => Some(state.hash_password(p.expose().to_owned()).await?),
         None => None,
     };
     let row = state
