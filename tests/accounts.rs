@@ -613,3 +613,71 @@ fn a_bad_argon2_cost_stops_start_up_with_a_clear_message() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("TOASOAN_ARGON2_PARALLELISM"), "{stderr}");
 }
+
+/// A correctly signed token that names someone else's session (a leaked
+/// session id) or has expired lists and ends nothing.
+#[actix_web::test]
+async fn a_token_naming_another_accounts_session_or_expired_lists_and_ends_nothing() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use jsonwebtoken::{EncodingKey, Header};
+    let app = TestApp::spawn().await;
+    let admin = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin_session = app
+        .with_token(access(&admin))
+        .get_ok("/api/v1/auth/sessions")
+        .await["data"][0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let email = unique_email("author");
+    app.user("author", &email).await;
+    let mine = app.login(&email, PASSWORD).await;
+    let payload = access(&mine).split('.').nth(1).expect("payload");
+    let claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("claims");
+    let sign = |claims: &Value| {
+        jsonwebtoken::encode(
+            &Header::default(),
+            claims,
+            &EncodingKey::from_secret(crate::common::JWT_SECRET.as_bytes()),
+        )
+        .expect("encode")
+    };
+    let mut borrowed = claims.clone();
+    borrowed["sid"] = json!(admin_session);
+    let borrowed = sign(&borrowed);
+    let res = app.with_token(&borrowed).get("/api/v1/auth/sessions").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "session_revoked").await;
+    let res = app
+        .with_token(&borrowed)
+        .delete(&format!("/api/v1/auth/sessions/{admin_session}"))
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "session_revoked").await;
+
+    let mut old = claims.clone();
+    old["iat"] = json!(chrono::Utc::now().timestamp() - 7200);
+    old["exp"] = json!(chrono::Utc::now().timestamp() - 3600);
+    let expired = sign(&old);
+    let res = app
+        .with_token(&expired)
+        .delete("/api/v1/auth/sessions")
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_expired").await;
+    let res = app
+        .with_token(&expired)
+        .post(
+            "/api/v1/auth/password",
+            json!({"current_password": PASSWORD, "new_password": NEW_PASSWORD}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNAUTHORIZED, "token_expired").await;
+
+    app.with_token(access(&admin))
+        .get_ok("/api/v1/auth/me")
+        .await;
+    app.with_token(access(&mine))
+        .get_ok("/api/v1/auth/me")
+        .await;
+    app.login(&email, PASSWORD).await;
+}

@@ -165,7 +165,7 @@ pub async fn login(
 }
 
 /// The device a login comes from, for the session list: its user agent
-/// (cut to 256 characters) and client address.
+/// (cut to 256 characters) and client address (to 64).
 fn device(req: &HttpRequest, trust_proxy: bool) -> (Option<String>, Option<String>) {
     let user_agent = req
         .headers()
@@ -178,8 +178,13 @@ fn device(req: &HttpRequest, trust_proxy: bool) -> (Option<String>, Option<Strin
                 .collect::<String>()
         })
         .filter(|ua| !ua.trim().is_empty());
-    let address = Some(auth::client_address(req, trust_proxy)).filter(|a| !a.is_empty());
-    (user_agent, address)
+    // Behind a trusted proxy the address comes from a header: bounded too.
+    let address: String = auth::client_address(req, trust_proxy)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    (user_agent, Some(address).filter(|a| !a.is_empty()))
 }
 
 fn invalid_credentials() -> ApiError {
