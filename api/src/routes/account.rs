@@ -29,8 +29,10 @@ pub struct ChangePassword {
     /// The account's password now.
     #[schema(format = Password)]
     pub current_password: String,
-    /// The new password: 10 to 256 characters, not a common or guessable
-    /// one, and not containing the account's e-mail name or display name.
+    /// The new password: 10 to 256 characters (`too_short`, `too_long`),
+    /// not a common or guessable one (a zxcvbn score of 3 or more,
+    /// `too_weak`), and not containing the account's e-mail name or
+    /// display name (`contains_personal`).
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub new_password: String,
 }

@@ -28,9 +28,10 @@ pub struct CreateUser {
     /// Shown name, 1 to 120 characters.
     #[schema(example = "Lê Thị Như Thủy", min_length = 1, max_length = 120)]
     pub display_name: String,
-    /// 10 to 256 characters, not a common or guessable password (a
-    /// zxcvbn score of 3 or more), and not containing the e-mail's name or
-    /// the display name.
+    /// 10 to 256 characters (`too_short`, `too_long`), not a common or
+    /// guessable password (a zxcvbn score of 3 or more, `too_weak`), and
+    /// not containing the e-mail's name or the display name
+    /// (`contains_personal`).
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: String,
     /// admin, editor or author.
@@ -44,8 +45,8 @@ pub struct UpdateUser {
     /// New shown name, 1 to 120 characters.
     #[schema(min_length = 1, max_length = 120)]
     pub display_name: Option<String>,
-    /// New password, 10 to 256 characters, not a common or guessable one
-    /// (ends every session of the account). Not for the caller's own
+    /// New password, with the rules of `CreateUser.password` (ends every
+    /// session of the account). Not for the caller's own
     /// account: that takes `POST /api/v1/auth/password`.
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: Option<String>,
