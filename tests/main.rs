@@ -6,6 +6,7 @@
 
 mod common;
 
+mod accounts;
 mod articles;
 mod audit;
 mod auth;

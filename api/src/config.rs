@@ -2,6 +2,7 @@
 //! variables (documented in README.md) and passed in; nothing else reads the
 //! environment.
 
+use crate::auth::Argon2Cost;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use toasoan_domain::comment::TextLimits;
@@ -85,6 +86,9 @@ pub struct Config {
     /// trusts any peer; `TOASOAN_TRUSTED_PROXIES` lists addresses and
     /// CIDR ranges).
     pub proxies: crate::auth::TrustedProxies,
+    /// argon2id's cost for new password hashes (`TOASOAN_ARGON2_MEMORY_KIB`,
+    /// `TOASOAN_ARGON2_ITERATIONS`, `TOASOAN_ARGON2_PARALLELISM`).
+    pub argon2: Argon2Cost,
     /// Logs as JSON lines (`TOASOAN_LOG_FORMAT=json`) rather than text.
     pub json_logs: bool,
     /// Reader comments: moderation, limits and abuse protection.
@@ -429,6 +433,7 @@ impl Config {
                 name: "TOASOAN_TRUSTED_PROXIES",
                 message,
             })?,
+            argon2: argon2_cost(&get)?,
             json_logs: get("TOASOAN_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json")),
             comments: CommentConfig::from_lookup(&get)?,
             media,
@@ -489,6 +494,29 @@ impl CommentConfig {
             client_hash_key: get("TOASOAN_CLIENT_HASH_KEY").map(Secret::new),
         })
     }
+}
+
+/// argon2id's cost, each number in its range, and the three together one
+/// argon2 takes (at least 8 KiB of memory per lane).
+fn argon2_cost(get: &impl Fn(&str) -> Option<String>) -> Result<Argon2Cost, ConfigError> {
+    let default = Argon2Cost::default();
+    let small = |name, default: u32, range| {
+        number(get, name, u64::from(default), range).map(|n| u32::try_from(n).unwrap_or(default))
+    };
+    let cost = Argon2Cost {
+        memory_kib: small(
+            "TOASOAN_ARGON2_MEMORY_KIB",
+            default.memory_kib,
+            8..=4 * 1024 * 1024,
+        )?,
+        iterations: small("TOASOAN_ARGON2_ITERATIONS", default.iterations, 1..=100)?,
+        parallelism: small("TOASOAN_ARGON2_PARALLELISM", default.parallelism, 1..=64)?,
+    };
+    cost.params().map_err(|message| ConfigError {
+        name: "TOASOAN_ARGON2_MEMORY_KIB",
+        message,
+    })?;
+    Ok(cost)
 }
 
 /// Reads `count/seconds`, e.g. `5/60`.
@@ -660,6 +688,50 @@ mod tests {
         .unwrap();
         assert!(matches!(c.media.storage, MediaStorage::S3 { ref bucket, .. } if bucket == "anh"));
         assert!(!format!("{c:?}").contains("khoa-bi-mat"));
+    }
+
+    #[test]
+    fn argon2_costs_default_to_the_crates_and_bad_ones_name_their_variable() {
+        let c = config(&[]).unwrap();
+        assert_eq!(
+            (
+                c.argon2.memory_kib,
+                c.argon2.iterations,
+                c.argon2.parallelism
+            ),
+            (19_456, 2, 1)
+        );
+        let c = config(&[
+            ("TOASOAN_ARGON2_MEMORY_KIB", "65536"),
+            ("TOASOAN_ARGON2_ITERATIONS", "3"),
+            ("TOASOAN_ARGON2_PARALLELISM", "4"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                c.argon2.memory_kib,
+                c.argon2.iterations,
+                c.argon2.parallelism
+            ),
+            (65_536, 3, 4)
+        );
+        for (name, value) in [
+            ("TOASOAN_ARGON2_MEMORY_KIB", "lots"),
+            ("TOASOAN_ARGON2_MEMORY_KIB", "4"),
+            ("TOASOAN_ARGON2_ITERATIONS", "0"),
+            ("TOASOAN_ARGON2_PARALLELISM", "65"),
+        ] {
+            let err = config(&[(name, value)]).unwrap_err().to_string();
+            assert!(err.starts_with(name), "{name}={value}: {err}");
+        }
+        // Each in range, but too little memory for the lanes.
+        let err = config(&[
+            ("TOASOAN_ARGON2_MEMORY_KIB", "16"),
+            ("TOASOAN_ARGON2_PARALLELISM", "4"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("8 KiB per lane"), "{err}");
     }
 
     #[test]

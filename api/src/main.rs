@@ -175,7 +175,9 @@ fn create_user(
     let role = Role::parse(role).map_err(|e| e.message)?;
     let pool = startup::open_database(config).map_err(|e| e.to_string())?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
-    startup::create_user(&mut conn, email, password, name, role).map_err(|e| e.to_string())?;
+    let passwords = toasoan_api::auth::Passwords::new(config.argon2)?;
+    startup::create_user(&mut conn, &passwords, email, password, name, role)
+        .map_err(|e| e.to_string())?;
     println!(
         "created {} account {}",
         role.as_str(),

@@ -13,7 +13,7 @@ use actix_web::dev::Server;
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
 use std::sync::Arc;
-use toasoan_domain::user::{Email, Password, Role};
+use toasoan_domain::user::{Email, Owner, Password, Role};
 use toasoan_persistence::models::user::NewUser;
 use toasoan_persistence::queries::users;
 use toasoan_persistence::{DbConn, Pool};
@@ -60,8 +60,10 @@ pub fn bootstrap_admin(pool: &Pool, config: &Config) -> Result<(), StartError> {
     if users::count(&mut conn)? > 0 {
         return Ok(());
     }
+    let passwords = auth::Passwords::new(config.argon2).map_err(StartError::Io)?;
     match create_user(
         &mut conn,
+        &passwords,
         email,
         password.expose(),
         "Quản trị viên",
@@ -78,15 +80,22 @@ pub fn bootstrap_admin(pool: &Pool, config: &Config) -> Result<(), StartError> {
 /// Creates an account (for start-up and the `user create` command).
 pub fn create_user(
     conn: &mut DbConn,
+    passwords: &auth::Passwords,
     email: &str,
     password: &str,
     display_name: &str,
     role: Role,
 ) -> Result<(), StartError> {
     let email = Email::parse(email).map_err(|e| StartError::Admin(e.to_string()))?;
-    let password = Password::parse(password).map_err(|e| StartError::Admin(e.to_string()))?;
-    let hash =
-        auth::hash_password(password.expose()).map_err(|e| StartError::Admin(e.to_string()))?;
+    let owner = Owner {
+        email: email.as_str(),
+        display_name,
+    };
+    let password =
+        Password::parse(password, owner).map_err(|e| StartError::Admin(e.to_string()))?;
+    let hash = passwords
+        .hash(password.expose())
+        .map_err(|e| StartError::Admin(e.to_string()))?;
     let now = toasoan_persistence::time::now();
     users::insert(
         conn,
@@ -199,8 +208,10 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     let pool = open_database(&config)?;
     bootstrap_admin(&pool, &config)?;
     let secret = jwt_secret(&config, &pool)?;
+    let passwords = Arc::new(auth::Passwords::new(config.argon2).map_err(StartError::Io)?);
     // The dummy hash for equal-time logins is computed beside start-up, not in its way.
-    std::thread::spawn(auth::warm_up);
+    let warm = passwords.clone();
+    std::thread::spawn(move || warm.warm_up());
     let tokens = Arc::new(TokenKeys::new(
         &secret,
         config.access_ttl,
@@ -230,6 +241,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         tokens,
         media_slots: Arc::new(tokio::sync::Semaphore::new(config.media.concurrency)),
         config: Arc::new(config),
+        passwords,
         password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
         password_waiting: Arc::default(),
         login_throttle,

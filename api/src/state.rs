@@ -1,7 +1,7 @@
 //! What every request can reach: the pool, token keys, configuration and
 //! the bounded slots for password work; and how handlers run blocking work.
 
-use crate::auth::{ClientKey, TokenKeys};
+use crate::auth::{ClientKey, Passwords, TokenKeys};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http_cache::Audience;
@@ -20,7 +20,10 @@ pub struct AppState {
     pub tokens: Arc<TokenKeys>,
     /// The configuration the process started with.
     pub config: Arc<Config>,
-    /// Bounds concurrent argon2 work (about 19 MiB and 50 ms each), so a
+    /// Hashes and checks passwords at the configured argon2id cost.
+    pub passwords: Arc<Passwords>,
+    /// Bounds concurrent argon2 work (about 19 MiB and 50 ms each at the
+    /// default cost), so a
     /// burst of logins cannot exhaust memory or starve other requests.
     pub password_slots: Arc<tokio::sync::Semaphore>,
     /// Password checks waiting for a slot; past `password_queue` more are
@@ -88,6 +91,25 @@ impl AppState {
             }
         };
         web::block(work).await.map_err(ApiError::internal)
+    }
+
+    /// Hashes a new password (already checked against the policy) on the
+    /// bounded password pool.
+    pub async fn hash_password(&self, password: String) -> Result<String, ApiError> {
+        let passwords = self.passwords.clone();
+        self.password_work(move || passwords.hash(&password))
+            .await?
+    }
+
+    /// Checks a password against a stored hash on the bounded password pool.
+    pub async fn verify_password(
+        &self,
+        password: String,
+        stored: String,
+    ) -> Result<bool, ApiError> {
+        let passwords = self.passwords.clone();
+        self.password_work(move || passwords.verify(&password, Some(&stored)))
+            .await
     }
 
     /// How a read may be cached: privately for staff (they may see drafts),

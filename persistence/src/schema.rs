@@ -44,6 +44,9 @@ diesel::table! {
         user_id -> Text,
         created_at -> Timestamp,
         revoked_at -> Nullable<Timestamp>,
+        user_agent -> Nullable<Text>,
+        address -> Nullable<Text>,
+        last_used_at -> Nullable<Timestamp>,
     }
 }
 

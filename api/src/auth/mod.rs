@@ -1,4 +1,4 @@
-//! Credentials: password hashing (`password`), tokens (`token`) and
+//! Credentials: password hashing at the configured cost (`password`), tokens (`token`) and
 //! keyed hashes of client addresses (`client`). Who is
 //! calling a handler is decided by the extractors in `caller`.
 
@@ -9,7 +9,7 @@ mod throttle;
 mod token;
 
 pub use client::{ClientKey, TrustedProxies, address_group, client_address, client_ip};
-pub use password::{hash_password, verify_password, warm_up};
+pub use password::{Argon2Cost, Passwords};
 pub use preview::Preview;
 pub use throttle::{
     ADDRESS_REMEMBERED_DAYS, Attempt, Budgets, Counted, LoginKeys, LoginThrottle, Recent,

@@ -96,6 +96,11 @@ registry! {
     InvalidCredentials = (401, "invalid_credentials"),
     /// The caller's role may not do this.
     Forbidden = (403, "forbidden"),
+    /// `current_password` is not the account's password; nothing was changed.
+    WrongPassword = (403, "wrong_password"),
+    /// An admin's own password changes through `POST /api/v1/auth/password`,
+    /// which asks for the current one, not through `/users/{id}`.
+    UsePasswordEndpoint = (403, "use_password_endpoint"),
     /// The article takes no new comments (its comments are closed or hidden).
     CommentsClosed = (403, "comments_closed"),
     /// The preview token is not one this API minted for this article: garbage, tampered, or for another article.
@@ -114,6 +119,8 @@ registry! {
     AuthorNotFound = (404, "author_not_found"),
     /// No such tag.
     TagNotFound = (404, "tag_not_found"),
+    /// The caller has no open session with this id.
+    SessionNotFound = (404, "session_not_found"),
     /// No such account.
     UserNotFound = (404, "user_not_found"),
     /// No such image in the media library.

@@ -133,9 +133,17 @@ pub async fn login(
     if let Some(wait) = throttle.verdict(&attempt, &counted, time::now()) {
         return Err(too_many_failures(wait));
     }
-    let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = state
-        .password_work(move || auth::verify_password(&password, hash.as_deref()))
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let passwords = state.passwords.clone();
+    let (ok, rehashed) = state
+        .password_work(move || {
+            let ok = passwords.verify(&password, stored.as_deref());
+            // A hash at another cost is replaced while the password is at hand.
+            let rehashed = stored
+                .filter(|s| ok && passwords.needs_rehash(s))
+                .and_then(|s| Some((s, passwords.hash(&password).ok()?)));
+            (ok, rehashed)
+        })
         .await?;
     let user = match user {
         Some(user) if ok && user.is_active => user,
@@ -161,16 +169,23 @@ pub async fn login(
     let role = user.role;
     let tokens = state.tokens.clone();
     let max_age = session_max_age(&state)?;
+    let device = device(&req, &state.config.proxies);
     let pair = state
         .write(move |conn| {
             let now = time::now();
             sessions::clear_failures(conn, &keys.pair)?;
             sessions::remember_address(conn, &user.id, &address_hash, now)?;
+            if let Some((old, new)) = &rehashed {
+                users::replace_password_hash(conn, &user.id, old, new, now)?;
+            }
             let session = SessionRow {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user.id.clone(),
                 created_at: now,
                 revoked_at: None,
+                user_agent: device.0,
+                address: device.1,
+                last_used_at: Some(now),
             };
             let refresh = auth::new_refresh_token();
             let row = refresh_row(&refresh, &session.id, now, now + max_age, &tokens)?;
@@ -191,6 +206,29 @@ fn too_many_failures(wait: u64) -> ApiError {
         wait,
         format!("too many failed logins; try again in {wait} seconds"),
     )
+}
+
+/// The device a login comes from, for the session list: its user agent
+/// (cut to 256 characters) and client address (to 64).
+fn device(req: &HttpRequest, proxies: &auth::TrustedProxies) -> (Option<String>, Option<String>) {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(256)
+                .collect::<String>()
+        })
+        .filter(|ua| !ua.trim().is_empty());
+    // Behind a trusted proxy the address comes from a header: bounded too.
+    let address: String = auth::client_address(req, proxies)
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect();
+    (user_agent, Some(address).filter(|a| !a.is_empty()))
 }
 
 fn invalid_credentials() -> ApiError {
@@ -288,6 +326,7 @@ pub async fn refresh_token(
                 tracing::warn!("refresh token reused; session revoked");
                 return Ok(None);
             };
+            sessions::touch(conn, &session.id, now)?;
             let role = user.role;
             Ok(Some(TokenResponse {
                 access_token: tokens.issue(&user.id, &session.id, role)?,

@@ -3,6 +3,7 @@
 //! lists its handlers once with `endpoints!`; this list of modules is the
 //! only other place a new module is named.
 
+pub mod account;
 pub mod articles;
 pub mod audit;
 pub mod auth;
@@ -28,6 +29,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     [
         health::endpoints,
         auth::endpoints,
+        account::endpoints,
         users::endpoints,
         categories::endpoints,
         authors::endpoints,

@@ -1,6 +1,5 @@
 //! Accounts, for admins.
 
-use crate::auth;
 use crate::caller::Admin;
 use crate::error::{ApiError, Code, Problem};
 use crate::pagination::Page;
@@ -11,7 +10,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use toasoan_domain::ValidationErrors;
-use toasoan_domain::user::{Email, Password, Role, display_name};
+use toasoan_domain::user::{Email, Owner, Password, Role, display_name};
 use toasoan_persistence::models::user::{NewUser, UserChanges};
 use toasoan_persistence::queries::{sessions, users};
 use toasoan_persistence::{Guarded, time};
@@ -29,7 +28,10 @@ pub struct CreateUser {
     /// Shown name, 1 to 120 characters.
     #[schema(example = "Lê Thị Như Thủy", min_length = 1, max_length = 120)]
     pub display_name: String,
-    /// 10 to 256 characters.
+    /// 10 to 256 characters (`too_short`, `too_long`), not a common or
+    /// guessable password (a zxcvbn score of 3 or more, `too_weak`), and
+    /// not containing the e-mail's name or the display name
+    /// (`contains_personal`).
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: String,
     /// admin, editor or author.
@@ -43,13 +45,22 @@ pub struct UpdateUser {
     /// New shown name, 1 to 120 characters.
     #[schema(min_length = 1, max_length = 120)]
     pub display_name: Option<String>,
-    /// New password, 10 to 256 characters (ends every session of the account).
+    /// New password, with the rules of `CreateUser.password` (ends every
+    /// session of the account). Not for the caller's own
+    /// account: that takes `POST /api/v1/auth/password`.
     #[schema(min_length = 10, max_length = 256, format = Password)]
     pub password: Option<String>,
     /// New role.
     pub role: Option<Role>,
     /// Disable (false; ends every session) or enable (true).
     pub is_active: Option<bool>,
+}
+
+fn owner<'a>(email: &'a str, display_name: &'a str) -> Owner<'a> {
+    Owner {
+        email,
+        display_name,
+    }
 }
 
 fn user_not_found() -> ApiError {
@@ -94,13 +105,19 @@ pub async fn create_user(
     let mut errors = ValidationErrors::default();
     let email = errors.check(Email::parse(&body.email));
     let name = errors.check(display_name(&body.display_name));
-    let password = errors.check(Password::parse(&body.password));
+    let (raw, owner_email, owner_name) = (
+        body.password.clone(),
+        body.email.clone(),
+        body.display_name.clone(),
+    );
+    let password = state
+        .password_work(move || Password::parse(&raw, owner(&owner_email, &owner_name)))
+        .await?;
+    let password = errors.check(password);
     let (Some(email), Some(name), Some(password)) = (email, name, password) else {
         return Err(errors.into());
     };
-    let hash = state
-        .password_work(move || auth::hash_password(password.expose()))
-        .await??;
+    let hash = state.hash_password(password.expose().to_owned()).await?;
     let row = state
         .write(move |conn| {
             let now = time::now();
@@ -152,13 +169,15 @@ pub async fn get_user(
 ///
 /// Disabling or a new password ends all its sessions at once. Admins
 /// cannot demote or disable themselves, so the newsroom is never left
-/// without one.
+/// without one, nor set their own password here: that takes the current
+/// one, at `POST /api/v1/auth/password`.
 #[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users",
     security(("bearer" = [])), request_body = UpdateUser,
     params(("id" = String, Path, format = Uuid, description = "Account id")),
     responses(
         (status = 200, description = "Updated", body = UserView),
         AdminOnly,
+        (status = 403, description = "An admin setting their own `password` here (`use_password_endpoint`): use `POST /api/v1/auth/password`", body = Problem, content_type = "application/problem+json"),
         UserNotFound,
         (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`), or the last active admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,
@@ -169,7 +188,8 @@ pub async fn update_user(
     id: web::Path<String>,
     body: web::Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    // Ids are stored lowercase; the self checks below compare them.
+    let id = id.into_inner().to_ascii_lowercase();
     let body = body.into_inner();
     let mut errors = ValidationErrors::default();
     let name = body
@@ -177,25 +197,39 @@ pub async fn update_user(
         .as_deref()
         .map(display_name)
         .and_then(|r| errors.check(r));
-    let password = body
-        .password
-        .as_deref()
-        .map(Password::parse)
-        .and_then(|r| errors.check(r));
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
     if id == admin.0.id
         && (body.role.is_some_and(|r| r != Role::Admin) || body.is_active == Some(false))
     {
         return Err(Code::CannotDemoteSelf.err("admins cannot demote or disable themselves"));
     }
+    if id == admin.0.id && body.password.is_some() {
+        // Knowing the current password is what keeps a stolen access
+        // token from becoming a stolen account.
+        return Err(Code::UsePasswordEndpoint.err(
+            "change your own password with POST /api/v1/auth/password, which asks for the current one",
+        ));
+    }
+    let password = match body.password.clone() {
+        Some(raw) => {
+            // The policy needs whose password it is.
+            let target = id.clone();
+            let account = state
+                .db(move |conn| Ok(users::find(conn, &target)?))
+                .await?
+                .ok_or_else(user_not_found)?;
+            let name = body.display_name.clone().unwrap_or(account.display_name);
+            let checked = state
+                .password_work(move || Password::parse(&raw, owner(&account.email, &name)))
+                .await?;
+            errors.check(checked)
+        }
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let hash = match password {
-        Some(p) => Some(
-            state
-                .password_work(move || auth::hash_password(p.expose()))
-                .await??,
-        ),
+        Some(p) => Some(state.hash_password(p.expose().to_owned()).await?),
         None => None,
     };
     let row = state

@@ -12,6 +12,12 @@ pub struct SessionRow {
     pub user_id: String,
     pub created_at: NaiveDateTime,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The `User-Agent` of the login, at most 256 characters.
+    pub user_agent: Option<String>,
+    /// The client address of the login, as the server saw it.
+    pub address: Option<String>,
+    /// The last login or refresh.
+    pub last_used_at: Option<NaiveDateTime>,
 }
 
 /// A refresh token, stored only as its SHA-256.

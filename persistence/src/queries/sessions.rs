@@ -133,6 +133,76 @@ pub fn revoke_all(conn: &mut DbConn, user_id: &str, now: NaiveDateTime) -> Resul
     Ok(())
 }
 
+/// Ends every session of an account but `keep` (a password change ends
+/// the other devices' logins, not the one that changed it). Returns how
+/// many were ended.
+pub fn revoke_others(
+    conn: &mut DbConn,
+    user_id: &str,
+    keep: &str,
+    now: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?)
+}
+
+/// Ends one session of an account; false when the account has no such
+/// open session (someone else's id is answered the same as an unknown one).
+pub fn revoke_own(
+    conn: &mut DbConn,
+    user_id: &str,
+    session_id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let ended = diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set(sessions::revoked_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(ended > 0)
+}
+
+/// An account's sessions still in use: not ended, opened after
+/// `opened_after` (the absolute lifetime), with a refresh token that has
+/// not expired. Newest first.
+pub fn list_open(
+    conn: &mut DbConn,
+    user_id: &str,
+    opened_after: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Vec<SessionRow>, DbError> {
+    let usable = diesel::dsl::exists(
+        refresh_tokens::table
+            .filter(refresh_tokens::session_id.eq(sessions::id))
+            .filter(refresh_tokens::expires_at.gt(now)),
+    );
+    Ok(sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::created_at.gt(opened_after))
+        .filter(usable)
+        .order((sessions::created_at.desc(), sessions::id.desc()))
+        .select(SessionRow::as_select())
+        .load(conn)?)
+}
+
+/// Notes that a session was used (a refresh), for its device list.
+pub fn touch(conn: &mut DbConn, session_id: &str, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(sessions::table.find(session_id))
+        .set(sessions::last_used_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// The account behind an access token, if its session is still open and the
 /// account still active: one indexed lookup per authenticated request.
 pub fn active_user(

@@ -5,6 +5,7 @@ use crate::models::stored::Stored;
 use crate::models::user::{NewUser, UserChanges, UserRow};
 use crate::schema::users;
 use crate::{DbConn, DbError};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use toasoan_domain::user::Role;
 
@@ -80,4 +81,24 @@ pub fn update(
     } else {
         find(conn, id)
     }
+}
+
+/// Replaces an account's password hash if it is still `expected` (the one
+/// just checked), so a change made meanwhile is not silently overwritten;
+/// false when it was not.
+pub fn replace_password_hash(
+    conn: &mut DbConn,
+    id: &str,
+    expected: &str,
+    hash: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let updated = diesel::update(
+        users::table
+            .find(id)
+            .filter(users::password_hash.eq(expected)),
+    )
+    .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(updated > 0)
 }
