@@ -681,3 +681,28 @@ async fn a_token_naming_another_accounts_session_or_expired_lists_and_ends_nothi
         .await;
     app.login(&email, PASSWORD).await;
 }
+
+#[actix_web::test]
+async fn a_stolen_token_cannot_guess_the_current_password_without_limit() {
+    let app = TestApp::spawn_with(|c| c.login_max_failures = 3).await;
+    let email = unique_email("editor");
+    app.user("editor", &email).await;
+    let stolen = app.login(&email, PASSWORD).await;
+    for n in 0..3 {
+        let res = change_password(&app, &stolen, &format!("doan-lan-{n}"), NEW_PASSWORD).await;
+        assert_problem(res, StatusCode::FORBIDDEN, "wrong_password").await;
+    }
+    // Even the right one now waits, and says for how long.
+    let res = change_password(&app, &stolen, PASSWORD, NEW_PASSWORD).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    // The guesses count against logins from that address too.
+    let res = app
+        .anon()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}

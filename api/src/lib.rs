@@ -19,6 +19,7 @@ pub mod housekeeping;
 pub mod http_cache;
 pub mod openapi;
 pub mod pagination;
+pub mod password_guard;
 pub mod published;
 pub mod read_cache;
 pub mod readership;

@@ -4,9 +4,10 @@
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
 use crate::pagination::Page;
+use crate::password_guard::PasswordAttempt;
 use crate::responses::*;
 use crate::state::AppState;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use toasoan_domain::user::{Owner, Password};
@@ -72,11 +73,14 @@ fn no_store(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Ht
         (status = 204, description = "Changed; the account's other sessions are ended",
             headers(("Cache-Control" = String, description = "`no-store`"))),
         AuthRequired,
-        (status = 403, description = "`current_password` is wrong (`wrong_password`); nothing changed", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`current_password` is wrong (`wrong_password`); nothing changed. Counted like a failed login", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords for this account from this address, or from this address (`too_many_requests`), in the login throttle's budgets", body = Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the oldest counted failure leaves the window"))),
         JsonBody,
     ))]
 pub async fn change_password(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: AuthUser,
     body: web::Json<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
@@ -85,10 +89,19 @@ pub async fn change_password(
         new_password,
     } = body.into_inner();
     let id = user.id.clone();
-    let account = state
+    // Counted like logins: a stolen access token does not buy unlimited
+    // guesses at the password it cannot change without.
+    let email = state
         .db(move |conn| Ok(users::find(conn, &id)?))
         .await?
-        .ok_or_else(|| Code::UserNotFound.err("no such account"))?;
+        .ok_or_else(|| Code::UserNotFound.err("no such account"))?
+        .email;
+    let id = user.id.clone();
+    let (attempt, account) = PasswordAttempt::begin(&state, &req, &email, move |conn| {
+        Ok(users::find(conn, &id)?)
+    })
+    .await?;
+    let account = account.ok_or_else(|| Code::UserNotFound.err("no such account"))?;
     let (email, name) = (account.email.clone(), account.display_name.clone());
     let new = state
         .password_work(move || {
@@ -107,8 +120,10 @@ pub async fn change_password(
     let stored = expected.clone();
     let ok = state.verify_password(current_password, stored).await?;
     if !ok {
+        attempt.failed(&state).await?;
         return Err(wrong_password());
     }
+    let succeeded = attempt.succeeded();
     let hash = state.hash_password(new.expose().to_owned()).await?;
     state
         .write(move |conn| {
@@ -119,6 +134,7 @@ pub async fn change_password(
                 return Err(wrong_password());
             }
             sessions::revoke_others(conn, &user.id, &user.session_id, now)?;
+            succeeded.record(conn, &user.id)?;
             Ok(())
         })
         .await?;

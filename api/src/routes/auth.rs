@@ -3,6 +3,7 @@
 use crate::auth;
 use crate::caller::AuthUser;
 use crate::error::{ApiError, Code, Problem};
+use crate::password_guard::PasswordAttempt;
 use crate::responses::*;
 use crate::state::AppState;
 use crate::views::{UserView, user_view};
@@ -82,57 +83,13 @@ pub async fn login(
     // An address no account can have (no @, control characters) is looked
     // up as nobody, and answered exactly like a wrong password.
     let email = Email::parse(&email).ok().map(|e| e.as_str().to_owned());
-    let group = auth::client_ip(
-        req.head(),
-        req.peer_addr().map(|a| a.ip()),
-        &state.config.proxies,
-    )
-    .map(auth::address_group)
-    .unwrap_or_default();
-    let keys = auth::LoginKeys::new(
-        &state.client_key,
-        email.as_deref().unwrap_or_default(),
-        &group,
-    );
-    let address_hash = state.client_key.hash(&group);
-    // A budget this process knows is spent: refused before the database.
-    if let Some(wait) = state.login_throttle.remembered(&keys) {
-        return Err(too_many_failures(wait));
-    }
-    let throttle = state.login_throttle.clone();
-    let attempt = throttle.begin(keys.clone());
-    let window = state.login_throttle.window();
-    let largest = state.login_throttle.largest();
-    let lookup_keys = keys.clone();
-    let (user, counted) = state
-        .db(move |conn| {
-            let since = time::now() - window;
-            let recent = |conn: &mut DbConn, key: &str| -> Result<auth::Recent, ApiError> {
-                Ok(auth::Recent(sessions::recent_failures(
-                    conn, key, since, largest,
-                )?))
-            };
-            let user = match &email {
-                Some(email) => users::find_by_email(conn, email)?,
-                None => None,
-            };
-            let mut counted = auth::Counted {
-                pair: recent(conn, &lookup_keys.pair)?,
-                address: recent(conn, &lookup_keys.address)?,
-                account: recent(conn, &lookup_keys.account)?,
-                known_address: false,
-            };
-            if let Some(user) = &user {
-                let remembered_since = time::now() - Duration::days(auth::ADDRESS_REMEMBERED_DAYS);
-                counted.known_address =
-                    sessions::known_address(conn, &user.id, &address_hash, remembered_since)?;
-            }
-            Ok((user, counted))
+    let counted_as = email.clone().unwrap_or_default();
+    let (attempt, user) =
+        PasswordAttempt::begin(&state, &req, &counted_as, move |conn| match &email {
+            Some(email) => Ok(users::find_by_email(conn, email)?),
+            None => Ok(None),
         })
         .await?;
-    if let Some(wait) = throttle.verdict(&attempt, &counted, time::now()) {
-        return Err(too_many_failures(wait));
-    }
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let passwords = state.passwords.clone();
     let (ok, rehashed) = state
@@ -148,24 +105,15 @@ pub async fn login(
     let user = match user {
         Some(user) if ok && user.is_active => user,
         _ => {
-            let now = time::now();
-            let failed_keys = keys.clone();
-            state
-                .write_unseen(move |conn| {
-                    sessions::record_failure(conn, &failed_keys.all(), now)?;
-                    Ok(())
-                })
-                .await?;
-            throttle.failed(&attempt, &counted, now);
+            attempt.failed(&state).await?;
             return Err(invalid_credentials());
         }
     };
-    drop(attempt);
+    let succeeded = attempt.succeeded();
     req.extensions_mut().insert(crate::audit::Actor {
         id: user.id.clone(),
         role: user.role,
     });
-    let address_hash = state.client_key.hash(&group);
     let role = user.role;
     let tokens = state.tokens.clone();
     let max_age = session_max_age(&state)?;
@@ -173,8 +121,7 @@ pub async fn login(
     let pair = state
         .write(move |conn| {
             let now = time::now();
-            sessions::clear_failures(conn, &keys.pair)?;
-            sessions::remember_address(conn, &user.id, &address_hash, now)?;
+            succeeded.record(conn, &user.id)?;
             if let Some((old, new)) = &rehashed {
                 users::replace_password_hash(conn, &user.id, old, new, now)?;
             }
@@ -199,13 +146,6 @@ pub async fn login(
         })
         .await?;
     Ok(no_store(pair))
-}
-
-fn too_many_failures(wait: u64) -> ApiError {
-    ApiError::TooManyRequests(
-        wait,
-        format!("too many failed logins; try again in {wait} seconds"),
-    )
 }
 
 /// The device a login comes from, for the session list: its user agent

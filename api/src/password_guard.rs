@@ -1,0 +1,139 @@
+//! The login throttle (`auth::throttle`) applied to a request: whoever
+//! presents a password (a login, or a password change that must prove
+//! the current one) is counted in the same budgets, by account and by
+//! the client address as `auth::client_ip` sees it.
+
+use crate::auth::{self, Attempt, Counted, LoginKeys, LoginThrottle, Recent};
+use crate::error::ApiError;
+use crate::state::AppState;
+use actix_web::HttpRequest;
+use chrono::Duration;
+use std::sync::Arc;
+use toasoan_persistence::models::user::UserRow;
+use toasoan_persistence::queries::sessions;
+use toasoan_persistence::{DbConn, time};
+
+/// One attempt at a password, counted as in flight until it ends.
+pub struct PasswordAttempt {
+    throttle: Arc<LoginThrottle>,
+    attempt: Attempt,
+    counted: Counted,
+    keys: LoginKeys,
+    address_hash: String,
+}
+
+impl PasswordAttempt {
+    /// Refuses at once (429) when a budget of `email` from this client is
+    /// spent; else reads the failures counted, finds the account with
+    /// `lookup` in the same database call, and lets the attempt go on.
+    pub async fn begin<L>(
+        state: &AppState,
+        req: &HttpRequest,
+        email: &str,
+        lookup: L,
+    ) -> Result<(Self, Option<UserRow>), ApiError>
+    where
+        L: FnOnce(&mut DbConn) -> Result<Option<UserRow>, ApiError> + Send + 'static,
+    {
+        let group = auth::client_ip(
+            req.head(),
+            req.peer_addr().map(|a| a.ip()),
+            &state.config.proxies,
+        )
+        .map(auth::address_group)
+        .unwrap_or_default();
+        let keys = LoginKeys::new(&state.client_key, email, &group);
+        let address_hash = state.client_key.hash(&group);
+        // A budget this process knows is spent: refused before the database.
+        if let Some(wait) = state.login_throttle.remembered(&keys) {
+            return Err(too_many_failures(wait));
+        }
+        let throttle = state.login_throttle.clone();
+        let attempt = throttle.begin(keys.clone());
+        let window = throttle.window();
+        let largest = throttle.largest();
+        let (lookup_keys, known) = (keys.clone(), address_hash.clone());
+        let (user, counted) = state
+            .db(move |conn| {
+                let since = time::now() - window;
+                let recent = |conn: &mut DbConn, key: &str| -> Result<Recent, ApiError> {
+                    Ok(Recent(sessions::recent_failures(
+                        conn, key, since, largest,
+                    )?))
+                };
+                let user = lookup(conn)?;
+                let mut counted = Counted {
+                    pair: recent(conn, &lookup_keys.pair)?,
+                    address: recent(conn, &lookup_keys.address)?,
+                    account: recent(conn, &lookup_keys.account)?,
+                    known_address: false,
+                };
+                if let Some(user) = &user {
+                    let remembered = time::now() - Duration::days(auth::ADDRESS_REMEMBERED_DAYS);
+                    counted.known_address =
+                        sessions::known_address(conn, &user.id, &known, remembered)?;
+                }
+                Ok((user, counted))
+            })
+            .await?;
+        if let Some(wait) = throttle.verdict(&attempt, &counted, time::now()) {
+            return Err(too_many_failures(wait));
+        }
+        let this = Self {
+            throttle,
+            attempt,
+            counted,
+            keys,
+            address_hash,
+        };
+        Ok((this, user))
+    }
+
+    /// The password was wrong: the failure is counted in every budget.
+    pub async fn failed(self, state: &AppState) -> Result<(), ApiError> {
+        let now = time::now();
+        let keys = self.keys.clone();
+        state
+            .write_unseen(move |conn| {
+                sessions::record_failure(conn, &keys.all(), now)?;
+                Ok(())
+            })
+            .await?;
+        self.throttle.failed(&self.attempt, &self.counted, now);
+        Ok(())
+    }
+
+    /// The password was right: what the write that follows must record
+    /// (forget this client's failures on the account, remember its
+    /// address), with [`Succeeded::record`].
+    pub fn succeeded(self) -> Succeeded {
+        Succeeded {
+            pair: self.keys.pair,
+            address_hash: self.address_hash,
+        }
+    }
+}
+
+/// A right password, to record in the write that follows it.
+pub struct Succeeded {
+    pair: String,
+    address_hash: String,
+}
+
+impl Succeeded {
+    /// Forgets this client's failures on the account and remembers the
+    /// address as one the account uses.
+    pub fn record(&self, conn: &mut DbConn, user_id: &str) -> Result<(), ApiError> {
+        sessions::clear_failures(conn, &self.pair)?;
+        sessions::remember_address(conn, user_id, &self.address_hash, time::now())?;
+        Ok(())
+    }
+}
+
+/// 429 with the truthful `Retry-After`.
+pub fn too_many_failures(wait: u64) -> ApiError {
+    ApiError::TooManyRequests(
+        wait,
+        format!("too many failed password attempts; try again in {wait} seconds"),
+    )
+}
