@@ -14,7 +14,7 @@ CREATE TABLE audit_log (
     resource TEXT,
     address TEXT NOT NULL,
     user_agent TEXT,
-    request_id TEXT NOT NULL
+    request_id TEXT COLLATE "C" NOT NULL
 );
 CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
 CREATE INDEX audit_log_at ON audit_log(at);
