@@ -27,8 +27,9 @@ pub enum StartError {
     /// The database cannot be opened or migrated.
     #[error(transparent)]
     Db(#[from] toasoan_persistence::DbError),
-    /// The first admin's e-mail or password breaks the rules.
-    #[error("first admin: {0}")]
+    /// An account's (the first admin's, or `user create`'s) e-mail or
+    /// password breaks the rules.
+    #[error("cannot create the account: {0}")]
     Admin(String),
 }
 
