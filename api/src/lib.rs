@@ -17,6 +17,7 @@ pub mod error;
 pub mod extractors;
 pub mod housekeeping;
 pub mod http_cache;
+pub mod low_priority;
 pub mod openapi;
 pub mod pagination;
 pub mod password_guard;

@@ -245,6 +245,10 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         passwords,
         password_slots: Arc::new(tokio::sync::Semaphore::new(slots)),
         password_waiting: Arc::default(),
+        password_threads: Arc::new(
+            crate::low_priority::LowPriorityPool::new(slots, "password")
+                .map_err(|e| StartError::Io(format!("cannot start the password threads: {e}")))?,
+        ),
         login_throttle,
         storage,
         views: Arc::new(ViewCounter::default()),

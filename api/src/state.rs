@@ -26,6 +26,8 @@ pub struct AppState {
     /// default cost), so a
     /// burst of logins cannot exhaust memory or starve other requests.
     pub password_slots: Arc<tokio::sync::Semaphore>,
+    /// The low-priority threads password work runs on.
+    pub password_threads: Arc<crate::low_priority::LowPriorityPool>,
     /// Password checks waiting for a slot; past `password_queue` more are
     /// refused with 503 rather than queued without bound.
     pub password_waiting: Arc<std::sync::atomic::AtomicUsize>,
@@ -67,7 +69,8 @@ impl AppState {
         .map_err(ApiError::internal)?
     }
 
-    /// Runs password hashing or checking on the blocking pool, a bounded
+    /// Runs password hashing or checking on the low-priority password
+    /// threads (see `low_priority`), a bounded
     /// number at a time, holding no database connection.
     pub async fn password_work<T, F>(&self, work: F) -> Result<T, ApiError>
     where
@@ -90,7 +93,7 @@ impl AppState {
                     .map_err(ApiError::internal)?
             }
         };
-        web::block(work).await.map_err(ApiError::internal)
+        self.password_threads.run(work).await
     }
 
     /// Hashes a new password (already checked against the policy) on the
