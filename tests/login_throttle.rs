@@ -292,3 +292,40 @@ async fn parallel_guesses_cannot_slip_past_the_last_slot() {
             .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS)
     );
 }
+
+#[actix_web::test]
+async fn a_sprayer_behind_the_newsrooms_own_address_cannot_lock_its_editors_out() {
+    let app = TestApp::spawn_with(|c| {
+        behind_proxy(c);
+        c.login_max_failures_per_address = 3;
+    })
+    .await;
+    let office = "203.0.113.30";
+    assert_eq!(
+        login_via(&app, office, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    for n in 0..3 {
+        let res = login_via(&app, office, &format!("ai{n}@toasoan.test"), "doan-bua").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    // The address is spent for accounts that never logged in from it...
+    let res = login_via(&app, office, "nguoi-moi@toasoan.test", "doan-bua").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // ...not for the editor who works there, even on another instance.
+    assert_eq!(
+        login_via(&app, office, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let other = app.spawn_beside(behind_proxy).await;
+    assert_eq!(
+        login_via(&other, office, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -107,6 +107,7 @@ impl PasswordAttempt {
     /// (forget this client's failures on the account, remember its
     /// address), with [`Succeeded::record`].
     pub fn succeeded(self) -> Succeeded {
+        self.throttle.known(&self.keys);
         Succeeded {
             pair: self.keys.pair,
             address_hash: self.address_hash,

@@ -4,7 +4,9 @@
 //! - per account and address (`TOASOAN_LOGIN_MAX_FAILURES`, 10): one
 //!   client guessing one account's password;
 //! - per address, all accounts together
-//!   (`TOASOAN_LOGIN_MAX_FAILURES_PER_ADDRESS`, 30): password spraying;
+//!   (`TOASOAN_LOGIN_MAX_FAILURES_PER_ADDRESS`, 30): password spraying.
+//!   It does not stop an account that has logged in from that address
+//!   before (a sprayer behind an office's NAT cannot lock the office out);
 //! - per account, all addresses together
 //!   (`TOASOAN_LOGIN_MAX_FAILURES_PER_ACCOUNT`, 50): a distributed guess.
 //!   Past it, only an address the account has logged in from before may
@@ -97,6 +99,10 @@ pub struct Counted {
 pub struct LoginThrottle {
     budgets: Budgets,
     spent: quick_cache::sync::Cache<String, Instant>,
+    /// Account-and-address keys known to have logged in (from the
+    /// database's login addresses), so a spent address budget can be
+    /// refused in memory for everyone else.
+    known: quick_cache::sync::Cache<String, ()>,
     in_flight: Mutex<HashMap<String, i64>>,
 }
 
@@ -132,6 +138,7 @@ impl LoginThrottle {
         Self {
             budgets,
             spent: quick_cache::sync::Cache::new(REMEMBERED),
+            known: quick_cache::sync::Cache::new(REMEMBERED),
             in_flight: Mutex::new(HashMap::new()),
         }
     }
@@ -150,15 +157,23 @@ impl LoginThrottle {
     }
 
     /// Seconds to wait when this process already knows the attempt's
-    /// account-and-address or address budget is spent (no database read).
+    /// account-and-address budget is spent, or its address budget and the
+    /// account is not known there (no database read).
     pub fn remembered(&self, keys: &LoginKeys) -> Option<u64> {
         let now = Instant::now();
-        [&keys.pair, &keys.address]
+        let known = self.known.get(keys.pair.as_str()).is_some();
+        [Some(&keys.pair), (!known).then_some(&keys.address)]
             .into_iter()
+            .flatten()
             .filter_map(|key| self.spent.get(key.as_str()))
             .filter(|until| *until > now)
             .map(|until| whole_seconds(until - now))
             .max()
+    }
+
+    /// Remembers that the account logged in from this address.
+    pub fn known(&self, keys: &LoginKeys) {
+        self.known.insert(keys.pair.clone(), ());
     }
 
     /// Counts the attempt as in flight until the returned value drops.
@@ -186,21 +201,22 @@ impl LoginThrottle {
     /// so the next attempts are refused without the database.
     pub fn verdict(&self, attempt: &Attempt, counted: &Counted, now: NaiveDateTime) -> Option<u64> {
         let [pair_others, address_others, account_others] = attempt.others;
-        let mut wait = None;
-        for (key, recent, max, others) in [
-            (
-                &attempt.keys.pair,
-                &counted.pair,
-                self.budgets.pair,
-                pair_others,
-            ),
-            (
-                &attempt.keys.address,
+        if counted.known_address {
+            self.known(&attempt.keys);
+        }
+        let keys = &attempt.keys;
+        let mut budgets = vec![(&keys.pair, &counted.pair, self.budgets.pair, pair_others)];
+        if !counted.known_address {
+            let address = (
+                &keys.address,
                 &counted.address,
                 self.budgets.address,
                 address_others,
-            ),
-        ] {
+            );
+            budgets.push(address);
+        }
+        let mut wait = None;
+        for (key, recent, max, others) in budgets {
             if let Some(secs) = self.spent_for(recent, max, others, now) {
                 self.remember(key, secs, recent, max);
                 wait = wait.max(Some(secs));
