@@ -23,6 +23,7 @@ mod previews;
 mod read_cache;
 mod readership;
 mod revisions;
+mod schema_fuzz;
 mod search;
 mod seed;
 mod stored_documents;

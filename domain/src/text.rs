@@ -70,8 +70,20 @@ static INLINE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// everything else is dropped or escaped, so the result is safe to embed.
 /// The text is stored in Unicode NFC.
 pub fn sanitize_inline(raw: &str) -> String {
-    let normalized: String = raw.trim().nfc().collect();
-    INLINE.clean(&normalized).to_string()
+    let mut text: String = raw.trim().nfc().collect();
+    // Dropping an element can leave a blank edge ("a <script>..</script>"
+    // gives "a ") or put a combining mark after a letter it composes with
+    // ("g<svg></svg>\u{301}" gives "g\u{301}", not NFC): trim and normalize
+    // again until nothing changes, so sanitizing stored text is a no-op.
+    for _ in 0..4 {
+        let clean = INLINE.clean(&text).to_string();
+        let clean = clean.trim();
+        if unicode_normalization::is_nfc(clean) {
+            return clean.to_owned();
+        }
+        text = clean.nfc().collect();
+    }
+    INLINE.clean(&text).to_string().trim().to_owned()
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -159,6 +159,7 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         NotModified,
         ListErrors,
+        OptionalAuth,
     ))]
 pub async fn list_authors(
     state: web::Data<AppState>,
@@ -195,6 +196,7 @@ pub async fn list_authors(
             headers(("Location" = String, description = "`/api/v1/authors/{current slug}`"))),
         NotModified,
         AuthorNotFound,
+        OptionalAuth,
     ))]
 pub async fn get_author(
     state: web::Data<AppState>,

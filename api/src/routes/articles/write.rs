@@ -62,7 +62,7 @@ pub async fn create_article(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    input: web::Json<CreateArticle>,
+    input: crate::extractors::Json<CreateArticle>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     editors_only(&user, input.sets_featured())?;
@@ -97,7 +97,7 @@ pub async fn update_article(
     req: HttpRequest,
     user: AuthUser,
     key: web::Path<String>,
-    input: web::Json<UpdateArticle>,
+    input: crate::extractors::Json<UpdateArticle>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let input = input.into_inner();

@@ -1,0 +1,23 @@
+"""schemathesis hooks for .ci/fuzz.
+
+The admin run must keep its one session: changing the admin's own account
+(a new password, `is_active: false`) ends it, and every later request would
+be a 401. Requests aimed at the admin's own account are sent to a spare
+account made for the run instead, so the operation is still fuzzed.
+"""
+
+import os
+
+import schemathesis
+
+ADMIN_ID = os.environ.get("FUZZ_ADMIN_ID", "")
+SPARE_ID = os.environ.get("FUZZ_SPARE_ID", "")
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    if not ADMIN_ID or not SPARE_ID:
+        return
+    params = case.path_parameters
+    if params and params.get("id") == ADMIN_ID and case.path.startswith("/api/v1/users/"):
+        params["id"] = SPARE_ID
