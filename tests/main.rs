@@ -26,6 +26,7 @@ mod revisions;
 mod schema_fuzz;
 mod search;
 mod seed;
+mod slug_races;
 mod stored_documents;
 mod taxonomy;
 mod taxonomy_versions;

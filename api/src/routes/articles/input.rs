@@ -23,7 +23,7 @@ use toasoan_persistence::{DbConn, time};
 use utoipa::ToSchema;
 
 /// A new article. It is always created as a draft.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArticle {
     /// Headline, 1 to 300 characters.

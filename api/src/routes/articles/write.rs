@@ -67,15 +67,33 @@ pub async fn create_article(
     let input = input.into_inner();
     editors_only(&user, input.sets_featured())?;
     editors_pick_related(&user, input.sets_related())?;
-    let article = state
-        .write(move |conn| {
-            let new = input::new_article(conn, input, &user)?;
-            articles::insert(conn, &new)?;
-            view::full(conn, new.into())
-        })
-        .await?;
+    // On PostgreSQL two creates with one title can both read the same slug
+    // as free; the one whose insert loses picks again, past the winner's.
+    // A slug asked for by name is never renumbered: its clash is a 409.
+    let derived_slug = input.slug.is_none();
+    let mut attempts = 0;
+    let article = loop {
+        attempts += 1;
+        let (input, user) = (input.clone(), user.clone());
+        let created = state
+            .write(move |conn| {
+                let new = input::new_article(conn, input, &user)?;
+                articles::insert(conn, &new)?;
+                view::full(conn, new.into())
+            })
+            .await;
+        match created {
+            Err(e) if derived_slug && e.code() == Code::SlugTaken && attempts < SLUG_ATTEMPTS => {}
+            other => break other?,
+        }
+    };
     written(&req, &article, StatusCode::CREATED)
 }
+
+/// Tries a create makes at a slug derived from its title before giving up
+/// (each lost race means another create committed meanwhile, so n creates
+/// at once need at most n tries).
+const SLUG_ATTEMPTS: u32 = 8;
 
 /// Edits an article. Authors edit only their own drafts.
 #[utoipa::path(patch, path = "/api/v1/articles/{id_or_slug}", operation_id = "update_article", tag = "articles",
