@@ -29,5 +29,11 @@ def filter_failure(context, failure, case, response):
     # the body it first generated, which it then reports as "schema-violating
     # request accepted" with a property the schema does not require. Keep
     # every other failure, and every other check of these cases.
+    # Likewise a multipart upload, where every field travels as text (a
+    # "number" credit is the text "0.99"): the stateful phase does not read
+    # the per-operation setting in .ci/fuzz that turns this check off there.
+    if getattr(failure, "code", "") != "ST201":
+        return True
     redirected = SPARE_ID and case.path_parameters and case.path_parameters.get("id") == SPARE_ID
-    return not (redirected and getattr(failure, "code", "") == "ST201")
+    multipart = (case.media_type or "").startswith("multipart/")
+    return not (redirected or multipart)
