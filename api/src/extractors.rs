@@ -75,6 +75,62 @@ pub fn serde_error(cause: &serde_json::Error) -> ApiError {
     }
 }
 
+/// A JSON request body, which must be an object. serde reads a struct from
+/// an array of its fields' values too (`[null, null]` for a patch of two
+/// optional fields), a shape no request body in the document allows, so
+/// anything but an object is refused like any other body of the wrong
+/// shape (422 `invalid_body`). Size, content type and syntax errors are
+/// those of `web::Json` (`json_config`).
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for Json<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> actix_web::FromRequest for Json<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(
+        req: &actix_web::HttpRequest,
+        payload: &mut actix_web::dev::Payload,
+    ) -> Self::Future {
+        let value =
+            <web::Json<serde_json::Value> as actix_web::FromRequest>::from_request(req, payload);
+        Box::pin(async move {
+            let web::Json(value) = value.await?;
+            Ok(Json(object_body(value)?))
+        })
+    }
+}
+
+/// Reads a JSON object into `T`, refusing any other JSON value.
+fn object_body<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    if !value.is_object() {
+        return Err(ApiError::Validation(
+            toasoan_domain::FieldError::new(
+                "body",
+                "invalid_body",
+                "the body does not fit the schema: a JSON object is expected",
+            )
+            .into(),
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| serde_error(&e))
+}
+
 /// Reads an optional JSON body: empty or `null` means the type's default.
 pub fn optional_json<T: DeserializeOwned + Default>(
     req: &actix_web::HttpRequest,
@@ -92,9 +148,10 @@ pub fn optional_json<T: DeserializeOwned + Default>(
         return Err(Code::UnsupportedMediaType
             .err("send the body as JSON with `Content-Type: application/json`"));
     }
-    serde_json::from_slice::<Option<T>>(body)
-        .map(Option::unwrap_or_default)
-        .map_err(|e| serde_error(&e))
+    match serde_json::from_slice::<serde_json::Value>(body).map_err(|e| serde_error(&e))? {
+        serde_json::Value::Null => Ok(T::default()),
+        value => object_body(value),
+    }
 }
 
 /// Applies `resolve` to the value of a patch field, keeping "absent"

@@ -92,7 +92,80 @@ pub fn document() -> utoipa::openapi::OpenApi {
     }
     doc.info.description = Some(description);
     router::document(&mut doc, routes::endpoints());
-    close_block_variants(doc)
+    sparse_articles(close_block_variants(doc))
+}
+
+/// `fields=` and `include=` trim the articles of a read or a list to the
+/// fields asked for, so those answers lack properties the full schemas
+/// require. The document says so: each answer is the full article (or
+/// page) or `ArticleFields`, the same properties with only `id` required.
+fn sparse_articles(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::{Value, json};
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    let schemas =
+        |v: &Value, name: &str| v.pointer(&format!("/components/schemas/{name}")).cloned();
+    let (Some(summary), Some(view), Some(page)) = (
+        schemas(&value, "ArticleSummary"),
+        schemas(&value, "ArticleView"),
+        schemas(&value, "Page_ArticleSummary"),
+    ) else {
+        return doc;
+    };
+    let mut properties = serde_json::Map::new();
+    let parts = std::iter::once(&summary).chain(
+        view.get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten(),
+    );
+    for part in parts {
+        if let Some(props) = part.get("properties").and_then(Value::as_object) {
+            properties.extend(props.clone());
+        }
+    }
+    let fields = json!({
+        "type": "object",
+        "description": "An article trimmed by `fields=` (only the fields named, and `id`) or by `include=` (only the relations named).",
+        "required": ["id"],
+        "properties": properties,
+    });
+    let mut page_fields = page;
+    if let Some(items) = page_fields.pointer_mut("/properties/data/items") {
+        *items = json!({"$ref": "#/components/schemas/ArticleFields"});
+    }
+    if let Some(all) = value
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        all.insert("ArticleFields".into(), fields);
+        all.insert("Page_ArticleFields".into(), page_fields);
+    }
+    for (path, full, sparse) in [
+        (
+            "/api/v1/articles",
+            "Page_ArticleSummary",
+            "Page_ArticleFields",
+        ),
+        (
+            "/api/v1/articles/{id_or_slug}",
+            "ArticleView",
+            "ArticleFields",
+        ),
+    ] {
+        let pointer = format!(
+            "/paths/{}/get/responses/200/content/application~1json/schema",
+            path.replace('~', "~0").replace('/', "~1")
+        );
+        if let Some(schema) = value.pointer_mut(&pointer) {
+            *schema = json!({"anyOf": [
+                {"$ref": format!("#/components/schemas/{full}")},
+                {"$ref": format!("#/components/schemas/{sparse}")},
+            ]});
+        }
+    }
+    serde_json::from_value(value).unwrap_or(doc)
 }
 
 /// Body blocks refuse unknown keys (`deny_unknown_fields`), but utoipa does

@@ -229,4 +229,58 @@ mod tests {
         assert!(limit(Some(0)).is_err());
         assert!(limit(Some(101)).is_err());
     }
+
+    fn cursor_part() -> impl proptest::strategy::Strategy<Value = String> {
+        // Anything but the separator and control characters, as the lists'
+        // keyset values are (instants, ids, sort keys, numbers).
+        "[^\\p{Cc}]{1,40}"
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text given as a cursor is an error or a position, never a panic;
+        /// a position is only ever read from the exact text this list gives out.
+        #[test]
+        fn any_text_decodes_to_an_error_or_its_own_position(
+            raw in proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                "[A-Za-z0-9_=+/-]{0,80}",
+                proptest::strategy::Strategy::prop_map(
+                    proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+                    |bytes| URL_SAFE_NO_PAD.encode(bytes),
+                ),
+                // Nearly a cursor: a known kind, any number of parts, some empty.
+                proptest::strategy::Strategy::prop_map(
+                    "(a|p|i|e|cm)(\\n[a-z0-9:. -]{0,6}){0,6}\\n?",
+                    |raw| URL_SAFE_NO_PAD.encode(raw),
+                ),
+            ],
+            kind in proptest::sample::select(vec!["a", "p", "i", "e", "cm"]),
+            parts in 1usize..6,
+        ) {
+            match decode_cursor(&raw, kind, parts) {
+                Ok(values) => {
+                    proptest::prop_assert_eq!(values.len(), parts);
+                    let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+                    proptest::prop_assert_eq!(encode_cursor(kind, &refs), raw.trim());
+                }
+                Err(e) => proptest::prop_assert!(matches!(e, ApiError::Refused(Code::InvalidCursor, _))),
+            }
+        }
+
+        /// What a list gives out reads back, and only as its own kind and shape.
+        #[test]
+        fn cursors_round_trip(
+            kind in "[a-z]{1,2}",
+            values in proptest::collection::vec(cursor_part(), 1..6),
+        ) {
+            let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+            let cursor = encode_cursor(&kind, &refs);
+            proptest::prop_assert_eq!(decode_cursor(&cursor, &kind, values.len()).ok(), Some(values.clone()));
+            proptest::prop_assert!(decode_cursor(&cursor, &kind, values.len() + 1).is_err());
+            let other_kind = format!("{kind}x");
+            proptest::prop_assert!(decode_cursor(&cursor, &other_kind, values.len()).is_err());
+        }
+    }
 }

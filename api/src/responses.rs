@@ -84,6 +84,14 @@ response_set! {
 }
 
 response_set! {
+    /// A read whose query string is checked (unknown or mistyped parameters are refused).
+    QueryErrors {
+        /// An unknown or mistyped parameter, or one given twice (`invalid_query`).
+        BadRequest = 400,
+    }
+}
+
+response_set! {
     /// The article list, which also searches (`q`).
     SearchListErrors {
         /// `limit` outside 1 to 100 (`invalid_limit`), a `cursor` this list or search did not give out (`invalid_cursor`), an unknown or mistyped parameter or a combination the list does not take (`invalid_query`), `published_after` not before `published_before` or either outside the years 1900 to 9999 (`invalid_date_range`), more than 100 `ids` (`too_many_ids`), a `fields` name articles do not have (`unknown_field`), an `include` lists cannot take (`unknown_include`), or a search query `q` that is empty (`search_query_empty`), over 200 characters (`search_query_too_long`), with control characters (`search_query_invalid_characters`), with an unclosed quote (`search_query_unbalanced_quotes`), without any word (`search_query_no_words`) or with more than 16 words (`search_query_too_many_words`).

@@ -4,6 +4,8 @@ import createClient from "openapi-fetch";
 import type { paths, components } from "./schema";
 
 type Article = components["schemas"]["ArticleView"];
+// `fields=` / `include=` answers: only the fields asked for.
+type ArticleFields = components["schemas"]["ArticleFields"];
 type Problem = components["schemas"]["Problem"];
 
 const api = createClient<paths>({ baseUrl: "http://127.0.0.1:8080" });
@@ -16,7 +18,13 @@ export async function latest(category: string): Promise<string[]> {
     const code: Problem["code"] = error.code;
     throw new Error(code);
   }
-  return data.data.map((a) => a.slug);
+  // Without `fields=`, every item has its slug; the type also covers trimmed answers.
+  return data.data.flatMap((a) => (a.slug === undefined ? [] : [a.slug]));
+}
+
+/** A full article, as answered when neither `fields=` nor `include=` is sent. */
+function isFull(a: Article | ArticleFields): a is Article {
+  return "body" in a && "slug" in a && "authors" in a;
 }
 
 export async function article(slug: string): Promise<Article> {
@@ -24,7 +32,16 @@ export async function article(slug: string): Promise<Article> {
     params: { path: { id_or_slug: slug } },
   });
   if (error) throw new Error(error.detail);
+  if (!isFull(data)) throw new Error("a trimmed article");
   return data;
+}
+
+export async function headline(slug: string): Promise<string | undefined> {
+  const { data, error } = await api.GET("/api/v1/articles/{id_or_slug}", {
+    params: { path: { id_or_slug: slug }, query: { fields: "title" } },
+  });
+  if (error) throw new Error(error.detail);
+  return data.title;
 }
 
 export async function publish(token: string, slug: string): Promise<number> {

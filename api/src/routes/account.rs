@@ -82,7 +82,7 @@ pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: AuthUser,
-    body: web::Json<ChangePassword>,
+    body: crate::extractors::Json<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
     let ChangePassword {
         current_password,

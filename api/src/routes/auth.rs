@@ -77,7 +77,7 @@ pub struct RefreshRequest {
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: crate::extractors::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     // An address no account can have (no @, control characters) is looked
@@ -223,7 +223,7 @@ fn no_store<T: Serialize>(body: T) -> HttpResponse {
     ))]
 pub async fn refresh_token(
     state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
+    body: crate::extractors::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let presented = body.into_inner().refresh_token;
     let tokens = state.tokens.clone();

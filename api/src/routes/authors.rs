@@ -159,6 +159,7 @@ fn check_user(conn: &mut DbConn, user_id: &str) -> Result<String, ApiError> {
             headers(("ETag" = String), ("Cache-Control" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         NotModified,
         ListErrors,
+        OptionalAuth,
     ))]
 pub async fn list_authors(
     state: web::Data<AppState>,
@@ -195,6 +196,7 @@ pub async fn list_authors(
             headers(("Location" = String, description = "`/api/v1/authors/{current slug}`"))),
         NotModified,
         AuthorNotFound,
+        OptionalAuth,
     ))]
 pub async fn get_author(
     state: web::Data<AppState>,
@@ -235,7 +237,7 @@ pub async fn create_author(
     state: web::Data<AppState>,
     req: HttpRequest,
     _editor: Editor,
-    body: web::Json<CreateAuthor>,
+    body: crate::extractors::Json<CreateAuthor>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (name, bio) = RULES.new_values(&body.name, body.bio.as_deref())?;
@@ -287,7 +289,7 @@ pub async fn update_author(
     req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
-    body: web::Json<UpdateAuthor>,
+    body: crate::extractors::Json<UpdateAuthor>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let expect = taxonomy::required_expectation(&req, body.version)?;

@@ -236,6 +236,7 @@ fn resolve_parent(
         (status = 200, description = "All categories", body = Page<CategoryView>,
             headers(("ETag" = String, description = "Validator for If-None-Match"), ("Cache-Control" = String, description = "Public caching"))),
         NotModified,
+        QueryErrors,
     ))]
 pub async fn list_categories(
     state: web::Data<AppState>,
@@ -302,7 +303,7 @@ pub async fn create_category(
     state: web::Data<AppState>,
     req: HttpRequest,
     _editor: Editor,
-    body: web::Json<CreateCategory>,
+    body: crate::extractors::Json<CreateCategory>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (name, description) = RULES.new_values(&body.name, body.description.as_deref())?;
@@ -353,7 +354,7 @@ pub async fn update_category(
     req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
-    body: web::Json<UpdateCategory>,
+    body: crate::extractors::Json<UpdateCategory>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let expect = taxonomy::required_expectation(&req, body.version)?;

@@ -113,7 +113,7 @@ pub async fn get_site(
 pub async fn update_site(
     state: web::Data<AppState>,
     _admin: Admin,
-    input: web::Json<UpdateSite>,
+    input: crate::extractors::Json<UpdateSite>,
 ) -> Result<HttpResponse, ApiError> {
     let input = input.into_inner();
     let mut errors = ValidationErrors::default();

@@ -145,7 +145,7 @@ pub async fn create_tag(
     state: web::Data<AppState>,
     req: HttpRequest,
     _editor: Editor,
-    body: web::Json<TagInput>,
+    body: crate::extractors::Json<TagInput>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let name = tag::name(body.name.as_deref().unwrap_or_default()).map_err(ApiError::field)?;
@@ -189,7 +189,7 @@ pub async fn update_tag(
     req: HttpRequest,
     _editor: Editor,
     key: web::Path<String>,
-    body: web::Json<UpdateTag>,
+    body: crate::extractors::Json<UpdateTag>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let expect = taxonomy::required_expectation(&req, body.version)?;

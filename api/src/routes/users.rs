@@ -99,7 +99,7 @@ pub async fn list_users(
 pub async fn create_user(
     state: web::Data<AppState>,
     _admin: Admin,
-    body: web::Json<CreateUser>,
+    body: crate::extractors::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut errors = ValidationErrors::default();
@@ -186,7 +186,7 @@ pub async fn update_user(
     state: web::Data<AppState>,
     admin: Admin,
     id: web::Path<String>,
-    body: web::Json<UpdateUser>,
+    body: crate::extractors::Json<UpdateUser>,
 ) -> Result<HttpResponse, ApiError> {
     // Ids are stored lowercase; the self checks below compare them.
     let id = id.into_inner().to_ascii_lowercase();

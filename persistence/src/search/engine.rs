@@ -171,4 +171,100 @@ mod tests {
         assert_eq!(tsquery_exact(&q("Bạc")).as_deref(), Some("'bạc':*"));
         assert_eq!(tsquery_exact(&q("bac")), None);
     }
+
+    /// The string literals of an expression, and the text outside them.
+    fn split_literals(expr: &str, quote: char) -> (Vec<String>, String) {
+        let mut literals = Vec::new();
+        let mut outside = String::new();
+        let mut chars = expr.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != quote {
+                outside.push(c);
+                continue;
+            }
+            let mut literal = String::new();
+            loop {
+                match chars.next() {
+                    Some(c) if c == quote && chars.peek() == Some(&quote) => {
+                        chars.next();
+                        literal.push(quote);
+                    }
+                    Some(c) if c == quote => break,
+                    Some(c) => literal.push(c),
+                    None => panic!("unterminated literal in {expr:?}"),
+                }
+            }
+            literals.push(literal);
+            outside.push('L');
+        }
+        (literals, outside)
+    }
+
+    /// One whole word by the search rules: letters, digits and marks.
+    fn is_word(w: &str) -> bool {
+        let found: Vec<_> = toasoan_domain::search::words(w).collect();
+        found == [(0, w)]
+    }
+
+    /// What readers type, operators and quotes of both engines included.
+    fn typed() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            3 => "[a-zA-Z0-9]{1,6}",
+            3 => "[àáạđĐèéêềếòóôơờùúưừ]{1,5}",
+            3 => "[ \"“”*:()'\\\\&|!<>{}^+-]{1,3}",
+            1 => prop::sample::select(vec!["AND", "OR", "NOT", "NEAR", "<->", ":*", "{exact}"])
+                .prop_map(str::to_owned),
+            1 => any::<String>(),
+        ];
+        prop::collection::vec(piece, 1..20).prop_map(|p| p.concat())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever a reader types, each engine gets quoted words only:
+        /// outside the literals, just the operators this module writes.
+        #[test]
+        fn engine_expressions_never_carry_the_readers_syntax(raw in typed()) {
+            let Ok(query) = SearchQuery::parse(&raw) else { return Ok(()) };
+
+            let fts = fts5_match(&query);
+            let inner = fts
+                .strip_prefix("{title sapo body names} : (")
+                .and_then(|r| r.strip_suffix(')'));
+            proptest::prop_assert!(inner.is_some(), "{fts:?}");
+            let (literals, outside) = split_literals(inner.unwrap_or_default(), '"');
+            for phrase in &literals {
+                proptest::prop_assert!(
+                    !phrase.is_empty() && phrase.split(' ').all(is_word),
+                    "phrase {phrase:?} in {fts:?}"
+                );
+            }
+            let skeleton = outside.replace("L*", "L").replace(" AND ", "");
+            proptest::prop_assert!(skeleton.chars().all(|c| c == 'L'), "{fts:?}");
+
+            if let Some(exact) = fts5_exact(&query) {
+                let inner = exact.strip_prefix("{exact} : (").and_then(|r| r.strip_suffix(')'));
+                proptest::prop_assert!(inner.is_some(), "{exact:?}");
+                let (literals, outside) = split_literals(inner.unwrap_or_default(), '"');
+                proptest::prop_assert!(literals.iter().all(|w| is_word(w)), "{exact:?}");
+                let skeleton = outside.replace("L*", "L").replace(" AND ", "");
+                proptest::prop_assert!(skeleton.chars().all(|c| c == 'L'), "{exact:?}");
+            }
+
+            let mut ts = vec![tsquery(&query), tsquery_words(&query)];
+            ts.extend(tsquery_exact(&query));
+            for expr in ts {
+                let (literals, outside) = split_literals(&expr, '\'');
+                proptest::prop_assert!(literals.iter().all(|w| is_word(w)), "{expr:?}");
+                let skeleton = outside
+                    .replace("L:*", "L")
+                    .replace(" <-> ", "")
+                    .replace(" & ", "")
+                    .replace(['(', ')'], "");
+                proptest::prop_assert!(skeleton.chars().all(|c| c == 'L'), "{expr:?}");
+            }
+        }
+    }
 }

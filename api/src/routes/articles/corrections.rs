@@ -64,7 +64,7 @@ pub async fn create_article_correction(
     req: HttpRequest,
     editor: Editor,
     key: web::Path<String>,
-    input: web::Json<CreateCorrection>,
+    input: crate::extractors::Json<CreateCorrection>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let user = editor.0;

@@ -213,7 +213,7 @@ pub async fn replace_featured(
     state: web::Data<AppState>,
     req: HttpRequest,
     editor: Editor,
-    input: web::Json<ReplaceFeatured>,
+    input: crate::extractors::Json<ReplaceFeatured>,
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let wanted = input.into_inner().wanted(state.config.featured_max, now)?;

@@ -23,7 +23,7 @@ use toasoan_persistence::{DbConn, time};
 use utoipa::ToSchema;
 
 /// A new article. It is always created as a draft.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateArticle {
     /// Headline, 1 to 300 characters.
@@ -216,6 +216,7 @@ impl UpdateArticle {
 /// Body blocks validated and sanitized, or why they cannot be. Checking a
 /// large body takes milliseconds (a 1 MiB one, tens): handlers do it
 /// before the write transaction, never while holding SQLite's write lock.
+#[derive(Clone)]
 pub struct CheckedBody(Result<Body, ValidationErrors>);
 
 impl CheckedBody {

@@ -95,7 +95,7 @@ pub async fn return_article(
     req: HttpRequest,
     user: AuthUser,
     key: web::Path<String>,
-    body: web::Json<ReturnRequest>,
+    body: crate::extractors::Json<ReturnRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let note = article::review_note(&body.into_inner().note).map_err(ApiError::field)?;
     transition(

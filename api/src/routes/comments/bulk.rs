@@ -70,7 +70,7 @@ pub struct BulkResults {
 pub async fn moderate_comments(
     state: web::Data<AppState>,
     editor: Editor,
-    body: web::Json<BulkModeration>,
+    body: crate::extractors::Json<BulkModeration>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     if input.ids.is_empty() || input.ids.len() > MAX_BULK {

@@ -103,7 +103,7 @@ pub async fn set_comment_mode(
     state: web::Data<AppState>,
     _editor: Editor,
     key: web::Path<String>,
-    body: web::Json<CommentModeInput>,
+    body: crate::extractors::Json<CommentModeInput>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let mode = body.into_inner().mode;
@@ -130,7 +130,8 @@ pub struct QueueParams {
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
+    /// `meta.next_cursor` of the previous page; empty means the first page.
+    #[serde(default, deserialize_with = "crate::pagination::blank_is_none")]
     pub cursor: Option<String>,
 }
 
@@ -260,7 +261,7 @@ pub async fn update_comment(
     req: HttpRequest,
     editor: Editor,
     id: web::Path<String>,
-    body: web::Json<CommentChanges>,
+    body: crate::extractors::Json<CommentChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let id = comment_id(&id)?;
     let input = body.into_inner();

@@ -114,7 +114,8 @@ pub struct ThreadQuery {
     /// Top-level comments per page, 1 to 100 (default 20); each comes with all its replies.
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
+    /// `meta.next_cursor` of the previous page; empty means the first page.
+    #[serde(default, deserialize_with = "crate::pagination::blank_is_none")]
     pub cursor: Option<String>,
 }
 
@@ -161,7 +162,7 @@ pub async fn create_comment(
     req: HttpRequest,
     viewer: Viewer,
     key: web::Path<String>,
-    body: web::Json<NewComment>,
+    body: crate::extractors::Json<NewComment>,
 ) -> Result<HttpResponse, ApiError> {
     let key = key.into_inner();
     let input = body.into_inner();

@@ -47,7 +47,8 @@ pub struct ImageQuery {
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// `meta.next_cursor` of the previous page.
+    /// `meta.next_cursor` of the previous page; empty means the first page.
+    #[serde(default, deserialize_with = "crate::pagination::blank_is_none")]
     pub cursor: Option<String>,
 }
 
@@ -156,7 +157,7 @@ pub async fn update_image(
     state: web::Data<AppState>,
     _user: AuthUser,
     id: web::Path<String>,
-    body: web::Json<ImagePatch>,
+    body: crate::extractors::Json<ImagePatch>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let body = body.into_inner();

@@ -233,7 +233,7 @@ pub async fn list_webhooks(
 pub async fn create_webhook(
     state: web::Data<AppState>,
     _admin: Admin,
-    body: web::Json<CreateWebhook>,
+    body: crate::extractors::Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let mut errors = ValidationErrors::default();
@@ -306,7 +306,7 @@ pub async fn update_webhook(
     state: web::Data<AppState>,
     _admin: Admin,
     id: web::Path<String>,
-    body: web::Json<UpdateWebhook>,
+    body: crate::extractors::Json<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let id = webhook_id(&id)?;
     let body = body.into_inner();
