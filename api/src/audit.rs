@@ -6,7 +6,7 @@
 //! per write); a crash between the two loses the entry, never the write.
 //! Admins read the log (`GET /api/v1/audit`); nothing changes it.
 
-use crate::auth::client_ip;
+use crate::auth::{client_address, user_agent};
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -26,9 +26,6 @@ pub struct Actor {
     /// Its role.
     pub role: Role,
 }
-
-/// Longest `User-Agent` kept, in characters.
-const USER_AGENT_CHARS: usize = 200;
 
 fn is_write(req: &ServiceRequest) -> bool {
     matches!(
@@ -67,26 +64,11 @@ pub async fn record_writes(
 fn entry<B>(res: &ServiceResponse<B>, state: &AppState) -> AuditRow {
     let req = res.request();
     let actor = req.extensions().get::<Actor>().cloned();
-    let address = client_ip(
-        req.head(),
-        req.peer_addr().map(|a| a.ip()),
-        &state.config.proxies,
-    )
-    .map(|ip| ip.to_string())
-    .unwrap_or_default();
+    let address = client_address(req, &state.config.proxies);
     // Staff are named with their address; a reader's is kept only hashed.
     let address = match actor {
         Some(_) => address,
         None => format!("hash:{}", state.client_key.hash(&address)),
-    };
-    let text = |value: Option<&header::HeaderValue>| {
-        value.map(|v| {
-            String::from_utf8_lossy(v.as_bytes())
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(USER_AGENT_CHARS)
-                .collect::<String>()
-        })
     };
     AuditRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -97,9 +79,14 @@ fn entry<B>(res: &ServiceResponse<B>, state: &AppState) -> AuditRow {
         route: req.match_pattern().unwrap_or_else(|| req.path().to_owned()),
         path: req.path().to_owned(),
         status: i32::from(res.status().as_u16()),
-        resource: text(res.headers().get(header::LOCATION)),
+        // Locations are built by handlers from ids and slugs: ASCII.
+        resource: res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         address,
-        user_agent: text(req.headers().get(header::USER_AGENT)),
+        user_agent: user_agent(req),
         request_id: req
             .extensions()
             .get::<RequestId>()

@@ -35,13 +35,9 @@ impl PasswordAttempt {
     where
         L: FnOnce(&mut DbConn) -> Result<Option<UserRow>, ApiError> + Send + 'static,
     {
-        let group = auth::client_ip(
-            req.head(),
-            req.peer_addr().map(|a| a.ip()),
-            &state.config.proxies,
-        )
-        .map(auth::address_group)
-        .unwrap_or_default();
+        let group = auth::request_client_ip(req, &state.config.proxies)
+            .map(auth::address_group)
+            .unwrap_or_default();
         let keys = LoginKeys::new(&state.client_key, email, &group);
         let address_hash = state.client_key.hash(&group);
         // A budget this process knows is spent: refused before the database.

@@ -2,7 +2,7 @@
 //! one the login throttle and comment limits use (see
 //! `auth::client_ip`), never a header value the client wrote.
 
-use crate::auth::client_ip;
+use crate::auth::request_client_ip;
 use crate::state::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -18,13 +18,7 @@ impl RootSpanBuilder for RequestSpan {
     fn on_request_start(request: &ServiceRequest) -> Span {
         let client = request
             .app_data::<web::Data<AppState>>()
-            .and_then(|state| {
-                client_ip(
-                    request.head(),
-                    request.peer_addr().map(|a| a.ip()),
-                    &state.config.proxies,
-                )
-            })
+            .and_then(|state| request_client_ip(request.request(), &state.config.proxies))
             .map(|ip| ip.to_string())
             .unwrap_or_default();
         let user_agent = request

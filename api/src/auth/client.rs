@@ -121,11 +121,34 @@ pub fn client_ip(
     Some(client)
 }
 
+/// [`client_ip`] of a request.
+pub fn request_client_ip(req: &HttpRequest, proxies: &TrustedProxies) -> Option<IpAddr> {
+    client_ip(req.head(), req.peer_addr().map(|a| a.ip()), proxies)
+}
+
 /// [`client_ip`] as text, for hashing ("" when unknown).
 pub fn client_address(req: &HttpRequest, proxies: &TrustedProxies) -> String {
-    client_ip(req.head(), req.peer_addr().map(|a| a.ip()), proxies)
+    request_client_ip(req, proxies)
         .map(|ip| ip.to_string())
         .unwrap_or_default()
+}
+
+/// Longest `User-Agent` kept (sessions, audit log), in characters.
+const USER_AGENT_CHARS: usize = 256;
+
+/// The request's `User-Agent` as it is kept: control characters dropped,
+/// cut to 256 characters, none when blank.
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(header::USER_AGENT)
+        .map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(USER_AGENT_CHARS)
+                .collect::<String>()
+        })
+        .filter(|ua| !ua.trim().is_empty())
 }
 
 /// The group an address is counted in by rate limits: an IPv4 address

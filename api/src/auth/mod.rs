@@ -8,7 +8,10 @@ mod preview;
 mod throttle;
 mod token;
 
-pub use client::{ClientKey, TrustedProxies, address_group, client_address, client_ip};
+pub use client::{
+    ClientKey, TrustedProxies, address_group, client_address, client_ip, request_client_ip,
+    user_agent,
+};
 pub use password::{Argon2Cost, Passwords};
 pub use preview::Preview;
 pub use throttle::{

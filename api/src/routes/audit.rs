@@ -53,7 +53,7 @@ pub struct AuditEntryView {
     /// reader's.
     #[schema(example = "203.0.113.10")]
     pub address: String,
-    /// The client's `User-Agent`, up to 200 characters.
+    /// The client's `User-Agent`, up to 256 characters.
     pub user_agent: Option<String>,
     /// The request id in the server's log lines.
     pub request_id: String,

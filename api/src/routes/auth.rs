@@ -149,26 +149,11 @@ pub async fn login(
 }
 
 /// The device a login comes from, for the session list: its user agent
-/// (cut to 256 characters) and client address (to 64).
+/// (see `auth::user_agent`) and client address.
 fn device(req: &HttpRequest, proxies: &auth::TrustedProxies) -> (Option<String>, Option<String>) {
-    let user_agent = req
-        .headers()
-        .get(actix_web::http::header::USER_AGENT)
-        .map(|v| {
-            String::from_utf8_lossy(v.as_bytes())
-                .chars()
-                .filter(|c| !c.is_control())
-                .take(256)
-                .collect::<String>()
-        })
-        .filter(|ua| !ua.trim().is_empty());
-    // Behind a trusted proxy the address comes from a header: bounded too.
-    let address: String = auth::client_address(req, proxies)
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(64)
-        .collect();
-    (user_agent, Some(address).filter(|a| !a.is_empty()))
+    // The address is always an IP address (never header text).
+    let address = auth::request_client_ip(req, proxies).map(|ip| ip.to_string());
+    (auth::user_agent(req), address)
 }
 
 fn invalid_credentials() -> ApiError {
