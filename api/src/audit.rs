@@ -25,6 +25,8 @@ pub struct Actor {
     pub id: String,
     /// Its role.
     pub role: Role,
+    /// The API key the request came with, if it did.
+    pub api_key_id: Option<String>,
 }
 
 fn is_write(req: &ServiceRequest) -> bool {
@@ -92,5 +94,6 @@ fn entry<B>(res: &ServiceResponse<B>, state: &AppState) -> AuditRow {
             .get::<RequestId>()
             .map(ToString::to_string)
             .unwrap_or_default(),
+        api_key_id: actor.and_then(|a| a.api_key_id),
     }
 }

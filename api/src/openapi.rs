@@ -5,7 +5,7 @@ use crate::error::{Code, Problem, ProblemField};
 use crate::pagination::PageMeta;
 use crate::{router, routes};
 use actix_web::{HttpResponse, web};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -38,6 +38,7 @@ article writes take If-Match (or `version`) and answer 412 when stale.",
         (name = "comments", description = "Reader comments and their moderation"),
         (name = "events", description = "What readers saw change, recorded once each (admins)"),
         (name = "webhooks", description = "Signed, retried, logged deliveries of events to other systems (admins)"),
+        (name = "api-keys", description = "Keys for server-side frontends and integrations (admins)"),
         (name = "audit", description = "Every successful write: who, what, when, from where (admins, read-only)"),
     )
 )]
@@ -54,10 +55,44 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .description(Some(
+                        "An access token from `POST /api/v1/auth/login`, or an API key (`tsk_...`).",
+                    ))
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "An API key (`tsk_...`) an admin made; see the api-keys operations for scopes.",
+            ))),
+        );
     }
+}
+
+/// Every operation that takes an access token also takes an API key in
+/// `X-Api-Key` (whether the key's scope covers it is in its 403).
+fn api_key_alternative(doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::{Value, json};
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
+    let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) else {
+        return doc;
+    };
+    for operation in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        if let Some(security) = operation.get_mut("security").and_then(Value::as_array_mut)
+            && security.iter().any(|s| s.get("bearer").is_some())
+        {
+            security.push(json!({"api_key": []}));
+        }
+    }
+    serde_json::from_value(value).unwrap_or(doc)
 }
 
 /// Codes any operation can answer, documented once in the API description
@@ -92,7 +127,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     }
     doc.info.description = Some(description);
     router::document(&mut doc, routes::endpoints());
-    sparse_articles(close_block_variants(doc))
+    api_key_alternative(sparse_articles(close_block_variants(doc)))
 }
 
 /// `fields=` and `include=` trim the articles of a read or a list to the

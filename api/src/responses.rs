@@ -30,15 +30,17 @@ pub enum NotModified {
 response_set! {
     /// An operation that needs an access token.
     AuthRequired {
-        /// No usable access token: none sent (`token_missing`), forged or malformed (`token_invalid`), expired (`token_expired`), or its login ended (`session_revoked`).
+        /// No usable access token: none sent (`token_missing`), forged or malformed (`token_invalid`), expired (`token_expired`), or its login ended (`session_revoked`), or an API key that is not usable (`api_key_invalid`, `api_key_revoked`, `api_key_expired`).
         Unauthorized = 401,
+        /// An API key whose scope does not cover this (`api_key_scope`).
+        Forbidden = 403,
     }
 }
 
 response_set! {
     /// A public read that also takes an optional access token.
     OptionalAuth {
-        /// An access token was sent but is not usable (`token_invalid`, `token_expired`, `session_revoked`); send none to read as the public.
+        /// An access token or API key was sent but is not usable (`token_invalid`, `token_expired`, `session_revoked`, `api_key_invalid`, `api_key_revoked`, `api_key_expired`); send none to read as the public.
         Unauthorized = 401,
     }
 }
@@ -46,9 +48,9 @@ response_set! {
 response_set! {
     /// An operation for editors and admins.
     EditorOnly {
-        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`).
+        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`), or an API key that is not usable (`api_key_invalid`, `api_key_revoked`, `api_key_expired`).
         Unauthorized = 401,
-        /// The caller is an author, not an editor (`forbidden`).
+        /// The caller is an author, not an editor (`forbidden`), or an API key whose scope does not cover this (`api_key_scope`).
         Forbidden = 403,
     }
 }
@@ -56,19 +58,37 @@ response_set! {
 response_set! {
     /// An operation for admins.
     AdminOnly {
-        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`).
+        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`), or an API key that is not usable (`api_key_invalid`, `api_key_revoked`, `api_key_expired`).
         Unauthorized = 401,
-        /// The caller is not an admin (`forbidden`).
+        /// The caller is not an admin (`forbidden`), or an API key whose scope does not cover this (`api_key_scope`).
         Forbidden = 403,
+    }
+}
+
+response_set! {
+    /// An operation for admins logged in as a person (no API key).
+    KeyAdminOnly {
+        /// No usable credential (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`, `api_key_invalid`, `api_key_revoked`, `api_key_expired`).
+        Unauthorized = 401,
+        /// The caller is not an admin (`forbidden`), or came with an API key (`api_key_scope`).
+        Forbidden = 403,
+    }
+}
+
+response_set! {
+    /// No such API key.
+    ApiKeyNotFound {
+        /// No such API key (`api_key_not_found`).
+        NotFound = 404,
     }
 }
 
 response_set! {
     /// An operation whose role rules depend on the article (authors act on their own drafts).
     ArticleAccess {
-        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`).
+        /// No usable access token (`token_missing`, `token_invalid`, `token_expired`, `session_revoked`), or an API key that is not usable (`api_key_invalid`, `api_key_revoked`, `api_key_expired`).
         Unauthorized = 401,
-        /// The caller's role may not do this to this article (`forbidden`).
+        /// The caller's role may not do this to this article (`forbidden`), or an API key whose scope does not cover this (`api_key_scope`).
         Forbidden = 403,
         /// No such article, or not visible to the caller (`article_not_found`).
         NotFound = 404,

@@ -254,6 +254,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         views: Arc::new(ViewCounter::default()),
         client_key,
         reads,
+        key_uses: Arc::default(),
     };
     readership::spawn_flusher(
         state.pool.clone(),

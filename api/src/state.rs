@@ -45,6 +45,8 @@ pub struct AppState {
     /// What anonymous readers got, answered again without the database
     /// (see `read_cache` for how stale it may be).
     pub reads: Arc<ReadCache>,
+    /// When each API key's use was last written (`last_used_at`).
+    pub key_uses: Arc<crate::auth::KeyUses>,
 }
 
 impl AppState {

@@ -27,6 +27,23 @@ diesel::table! {
         address -> Text,
         user_agent -> Nullable<Text>,
         request_id -> Text,
+        api_key_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        name -> Text,
+        scope -> Text,
+        key_hash -> Text,
+        prefix -> Text,
+        user_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
     }
 }
 
@@ -313,6 +330,7 @@ diesel::table! {
 }
 
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(api_keys -> users (user_id));
 diesel::joinable!(login_addresses -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(authors -> users (user_id));
@@ -342,6 +360,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     login_addresses,
     audit_log,
+    api_keys,
     categories,
     authors,
     tags,

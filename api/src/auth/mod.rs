@@ -2,12 +2,14 @@
 //! keyed hashes of client addresses (`client`). Who is
 //! calling a handler is decided by the extractors in `caller`.
 
+mod api_key;
 mod client;
 mod password;
 mod preview;
 mod throttle;
 mod token;
 
+pub use api_key::{KEY_PREFIX, KeyGrant, KeyUses, Scope, admit as admit_key, key_hash, new_key};
 pub use client::{
     ClientKey, TrustedProxies, address_group, client_address, client_ip, request_client_ip,
     user_agent,

@@ -94,8 +94,18 @@ registry! {
     SessionExpired = (401, "session_expired"),
     /// The e-mail or password is wrong.
     InvalidCredentials = (401, "invalid_credentials"),
+    /// The API key is not one this API made (or was mistyped).
+    ApiKeyInvalid = (401, "api_key_invalid"),
+    /// The API key was revoked, or its account is disabled.
+    ApiKeyRevoked = (401, "api_key_revoked"),
+    /// The API key is past its `expires_at`.
+    ApiKeyExpired = (401, "api_key_expired"),
     /// The caller's role may not do this.
     Forbidden = (403, "forbidden"),
+    /// The API key's scope does not cover this: a `read` key only reads what
+    /// the public reads, a `preview` key only reads, and no key manages
+    /// logins, passwords or API keys.
+    ApiKeyScope = (403, "api_key_scope"),
     /// `current_password` is not the account's password; nothing was changed.
     WrongPassword = (403, "wrong_password"),
     /// An admin's own password changes through `POST /api/v1/auth/password`,
@@ -119,6 +129,8 @@ registry! {
     AuthorNotFound = (404, "author_not_found"),
     /// No such tag.
     TagNotFound = (404, "tag_not_found"),
+    /// No such API key.
+    ApiKeyNotFound = (404, "api_key_not_found"),
     /// The caller has no open session with this id.
     SessionNotFound = (404, "session_not_found"),
     /// No such account.

@@ -73,7 +73,7 @@ fn no_store(response: &mut actix_web::HttpResponseBuilder) -> &mut actix_web::Ht
         (status = 204, description = "Changed; the account's other sessions are ended",
             headers(("Cache-Control" = String, description = "`no-store`"))),
         AuthRequired,
-        (status = 403, description = "`current_password` is wrong (`wrong_password`); nothing changed. Counted like a failed login", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`current_password` is wrong (`wrong_password`); nothing changed. Counted like a failed login. Or the caller is an API key (`api_key_scope`): a password changes only with a person's login", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong passwords for this account from this address, or from this address (`too_many_requests`), in the login throttle's budgets", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds until the oldest counted failure leaves the window"))),
         JsonBody,
@@ -84,6 +84,7 @@ pub async fn change_password(
     user: AuthUser,
     body: crate::extractors::Json<ChangePassword>,
 ) -> Result<HttpResponse, ApiError> {
+    let session = user.session()?.to_owned();
     let ChangePassword {
         current_password,
         new_password,
@@ -133,7 +134,7 @@ pub async fn change_password(
             if !users::replace_password_hash(conn, &user.id, &expected, &hash, now)? {
                 return Err(wrong_password());
             }
-            sessions::revoke_others(conn, &user.id, &user.session_id, now)?;
+            sessions::revoke_others(conn, &user.id, &session, now)?;
             succeeded.record(conn, &user.id)?;
             Ok(())
         })
@@ -172,6 +173,7 @@ pub async fn list_sessions(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
+    let session = user.session()?.to_owned();
     let max_age = Duration::from_std(state.config.session_max_age).map_err(ApiError::internal)?;
     let id = user.id.clone();
     let rows = state
@@ -182,7 +184,7 @@ pub async fn list_sessions(
         .await?;
     let views = rows
         .into_iter()
-        .map(|row| session_view(row, &user.session_id))
+        .map(|row| session_view(row, &session))
         .collect();
     Ok(no_store(&mut HttpResponse::Ok()).json(Page::all(views)))
 }
@@ -205,6 +207,7 @@ pub async fn revoke_session(
     user: AuthUser,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    user.session()?;
     let id = id.into_inner();
     let ended = state
         .write(move |conn| Ok(sessions::revoke_own(conn, &user.id, &id, time::now())?))
@@ -230,9 +233,10 @@ pub async fn revoke_other_sessions(
     state: web::Data<AppState>,
     user: AuthUser,
 ) -> Result<HttpResponse, ApiError> {
+    let session = user.session()?.to_owned();
     state
         .write(move |conn| {
-            sessions::revoke_others(conn, &user.id, &user.session_id, time::now())?;
+            sessions::revoke_others(conn, &user.id, &session, time::now())?;
             Ok(())
         })
         .await?;

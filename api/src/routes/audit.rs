@@ -57,6 +57,9 @@ pub struct AuditEntryView {
     pub user_agent: Option<String>,
     /// The request id in the server's log lines.
     pub request_id: String,
+    /// The API key the write was made with (its id), if it was.
+    #[schema(format = Uuid)]
+    pub api_key_id: Option<String>,
 }
 
 fn view(row: AuditRow) -> AuditEntryView {
@@ -73,6 +76,7 @@ fn view(row: AuditRow) -> AuditEntryView {
         address: row.address,
         user_agent: row.user_agent,
         request_id: row.request_id,
+        api_key_id: row.api_key_id,
     }
 }
 

@@ -113,6 +113,7 @@ pub async fn login(
     req.extensions_mut().insert(crate::audit::Actor {
         id: user.id.clone(),
         role: user.role,
+        api_key_id: None,
     });
     let role = user.role;
     let tokens = state.tokens.clone();
@@ -299,11 +300,12 @@ fn retried(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+        AuthRequired,
     ))]
 pub async fn logout(state: web::Data<AppState>, user: AuthUser) -> Result<HttpResponse, ApiError> {
+    let session = user.session()?.to_owned();
     state
-        .write(move |conn| Ok(sessions::revoke(conn, &user.session_id, time::now())?))
+        .write(move |conn| Ok(sessions::revoke(conn, &session, time::now())?))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,6 +4,7 @@
 //! only other place a new module is named.
 
 pub mod account;
+pub mod api_keys;
 pub mod articles;
 pub mod audit;
 pub mod auth;
@@ -45,6 +46,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         events::endpoints,
         webhooks::endpoints,
         audit::endpoints,
+        api_keys::endpoints,
     ]
     .into_iter()
     .flat_map(|module| module())

@@ -177,7 +177,7 @@ pub async fn get_user(
     responses(
         (status = 200, description = "Updated", body = UserView),
         AdminOnly,
-        (status = 403, description = "An admin setting their own `password` here (`use_password_endpoint`): use `POST /api/v1/auth/password`", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The caller is not an admin (`forbidden`), is an API key whose scope does not cover this (`api_key_scope`), or is an admin setting their own `password` here (`use_password_endpoint`): use `POST /api/v1/auth/password`", body = Problem, content_type = "application/problem+json"),
         UserNotFound,
         (status = 409, description = "An admin demoting or disabling themselves (`cannot_demote_self`), or the last active admin (`last_admin`)", body = Problem, content_type = "application/problem+json"),
         JsonBody,

@@ -35,6 +35,8 @@ pub struct AuditRow {
     pub user_agent: Option<String>,
     /// The request id the server's log lines carry.
     pub request_id: String,
+    /// The API key the write was made with, if it was.
+    pub api_key_id: Option<String>,
 }
 
 /// Appends one entry.

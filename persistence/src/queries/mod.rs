@@ -1,6 +1,7 @@
 //! Queries, one module per area. Plain functions taking `&mut DbConn`;
 //! lists load each relation with one batched `IN (...)` query.
 
+pub mod api_keys;
 pub mod articles;
 pub mod audit;
 pub mod authors;

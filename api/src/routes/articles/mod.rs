@@ -193,7 +193,7 @@ enum After {
             headers(("ETag" = String), ("Link" = String, description = "`<...>; rel=\"next\"` when there is a next page"))),
         NotModified,
         SearchListErrors,
-        (status = 401, description = "`status` asked without an access token (`token_missing`), or a token sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`status` asked without an access token (`token_missing`), or a token or API key sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`, `api_key_invalid`, `api_key_revoked`, `api_key_expired`)", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_articles(

@@ -54,7 +54,7 @@ fn written(
         (status = 201, description = "Created as a draft", body = ArticleView,
             headers(("Location" = String, description = "`/api/v1/articles/{id}`"), ("ETag" = String, description = "Send it back as If-Match when editing"))),
         AuthRequired,
-        (status = 403, description = "An author setting `featured` or `related_ids` (`forbidden`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "An author setting `featured` or `related_ids` (`forbidden`), or an API key whose scope does not cover this (`api_key_scope`)", body = Problem, content_type = "application/problem+json"),
         SlugTaken,
         JsonBody,
     ))]
