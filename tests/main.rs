@@ -25,6 +25,7 @@ mod pagination;
 mod permissions;
 mod placement;
 mod previews;
+mod rate_limits;
 mod read_cache;
 mod readership;
 mod revisions;

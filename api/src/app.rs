@@ -34,6 +34,7 @@ pub fn build_app(
         .app_data(extractors::path_config())
         .app_data(web::PayloadConfig::new(JSON_LIMIT))
         .wrap(from_fn(crate::audit::record_writes))
+        .wrap(from_fn(crate::read_gate::limit_reads))
         .wrap(Compress::default())
         .wrap(cors)
         // Outside compression and CORS, so their refusals become problems too.

@@ -136,11 +136,13 @@ async fn session_user(state: &AppState, token: &str) -> Result<AuthUser, ApiErro
 
 async fn key_user(state: &AppState, key: &str) -> Result<AuthUser, ApiError> {
     let hash = crate::auth::key_hash(key);
+    let lookup = hash.clone();
     let found = state
-        .db(move |conn| Ok(api_keys::by_hash(conn, &hash)?))
+        .db(move |conn| Ok(api_keys::by_hash(conn, &lookup)?))
         .await?;
     let now = toasoan_persistence::time::now();
     let (id, role, grant) = crate::auth::admit_key(found, now)?;
+    state.read_limits.key_accepted(&hash);
     if state.key_uses.due(&grant.id) {
         // Noted in the background: a busy database delays the note, never
         // the request.

@@ -79,6 +79,9 @@ pub struct Config {
     /// How long audit entries are kept
     /// (`TOASOAN_AUDIT_RETENTION_DAYS`, default 365).
     pub audit_retention: Duration,
+    /// Limits on public reads (GET and HEAD) per client, shared by every
+    /// instance on one database (`read_limit`).
+    pub read_limits: ReadLimits,
     /// Password checks allowed to wait for a free slot; more get 503
     /// (`TOASOAN_PASSWORD_QUEUE`, default 64).
     pub password_queue: usize,
@@ -417,6 +420,22 @@ impl Config {
             audit_retention: Duration::from_secs(
                 86_400 * number(&get, "TOASOAN_AUDIT_RETENTION_DAYS", 365, 1..=36_500)?,
             ),
+            read_limits: ReadLimits {
+                per_address: number(&get, "TOASOAN_READ_RATE_LIMIT", 0, 0..=100_000_000)?,
+                per_key: number(&get, "TOASOAN_READ_RATE_LIMIT_PER_KEY", 0, 0..=100_000_000)?,
+                window: Duration::from_secs(number(
+                    &get,
+                    "TOASOAN_READ_RATE_WINDOW_SECS",
+                    60,
+                    1..=86_400,
+                )?),
+                sync: Duration::from_millis(number(
+                    &get,
+                    "TOASOAN_READ_RATE_SYNC_MS",
+                    1000,
+                    50..=60_000,
+                )?),
+            },
             password_queue: usize::try_from(number(
                 &get,
                 "TOASOAN_PASSWORD_QUEUE",
@@ -625,6 +644,30 @@ fn media(
         .unwrap_or(cores),
         storage,
     })
+}
+
+/// Limits on public reads per client (`read_limit`); 0 means no limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Reads per window from one address (an IPv6 client's /64)
+    /// (`TOASOAN_READ_RATE_LIMIT`, default 0: no limit).
+    pub per_address: u64,
+    /// Reads per window with one API key, instead of its address's budget
+    /// (`TOASOAN_READ_RATE_LIMIT_PER_KEY`, default 0: no limit).
+    pub per_key: u64,
+    /// The window, fixed and aligned to the clock
+    /// (`TOASOAN_READ_RATE_WINDOW_SECS`, default 60).
+    pub window: Duration,
+    /// How often each instance shares its counts through the database
+    /// (`TOASOAN_READ_RATE_SYNC_MS`, default 1000).
+    pub sync: Duration,
+}
+
+impl ReadLimits {
+    /// True when any limit is set.
+    pub fn enabled(&self) -> bool {
+        self.per_address > 0 || self.per_key > 0
+    }
 }
 
 fn number(

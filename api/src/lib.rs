@@ -23,6 +23,8 @@ pub mod pagination;
 pub mod password_guard;
 pub mod published;
 pub mod read_cache;
+pub mod read_gate;
+pub mod read_limit;
 pub mod readership;
 pub mod reindex;
 pub mod request_span;

@@ -108,6 +108,7 @@ pub const ANY_OPERATION: &[Code] = &[
     Code::Conflict,
     Code::ReferenceViolated,
     Code::InternalError,
+    Code::TooManyRequests,
     Code::ServiceUnavailable,
 ];
 

@@ -131,6 +131,7 @@ impl Succeeded {
 pub fn too_many_failures(wait: u64) -> ApiError {
     ApiError::TooManyRequests(
         wait,
+        None,
         format!("too many failed password attempts; try again in {wait} seconds"),
     )
 }

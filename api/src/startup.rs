@@ -237,6 +237,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         account: config.login_max_failures_per_account,
         window: config.login_window,
     }));
+    let read_limits = Arc::new(crate::read_limit::ReadLimiter::new(config.read_limits));
     let state = AppState {
         pool,
         tokens,
@@ -255,7 +256,9 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         client_key,
         reads,
         key_uses: Arc::default(),
+        read_limits,
     };
+    crate::read_limit::spawn_sharer(state.pool.clone(), state.read_limits.clone());
     readership::spawn_flusher(
         state.pool.clone(),
         state.views.clone(),

@@ -47,6 +47,8 @@ pub struct AppState {
     pub reads: Arc<ReadCache>,
     /// When each API key's use was last written (`last_used_at`).
     pub key_uses: Arc<crate::auth::KeyUses>,
+    /// Public reads counted per client, when limited.
+    pub read_limits: Arc<crate::read_limit::ReadLimiter>,
 }
 
 impl AppState {

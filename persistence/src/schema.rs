@@ -32,6 +32,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    read_rate_counts (bucket, window_start) {
+        bucket -> Text,
+        window_start -> BigInt,
+        hits -> BigInt,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> Text,
         name -> Text,
@@ -361,6 +369,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_addresses,
     audit_log,
     api_keys,
+    read_rate_counts,
     categories,
     authors,
     tags,

@@ -203,7 +203,10 @@ registry! {
     ImageCorrupt = (422, "image_corrupt"),
     /// The write needs `If-Match` or a `version` field.
     PreconditionRequired = (428, "precondition_required"),
-    /// Too many attempts; `Retry-After` says when to try again.
+    /// Too many attempts; `Retry-After` (and `RateLimit-Reset`) says when
+    /// to try again. Any read can answer it when the server limits public
+    /// reads (`TOASOAN_READ_RATE_LIMIT`); limited answers carry
+    /// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`.
     TooManyRequests = (429, "too_many_requests"),
     /// A failure on the server; details are logged, never sent.
     InternalError = (500, "internal_error"),

@@ -24,9 +24,10 @@ pub enum ApiError {
     /// 422: the body is JSON but breaks field rules.
     #[error("the request has invalid fields")]
     Validation(ValidationErrors),
-    /// 429: too many attempts; retry after this many seconds.
-    #[error("{1}")]
-    TooManyRequests(u64, String),
+    /// 429: too many attempts; retry after this many seconds; the limit
+    /// per window, when there is one to name.
+    #[error("{2}")]
+    TooManyRequests(u64, Option<u64>, String),
     /// 405: the path exists, the method does not; the methods it has.
     #[error("this path answers {0} only")]
     MethodNotAllowed(String),
@@ -169,8 +170,21 @@ impl ResponseError for ApiError {
         };
         let headers = response.headers_mut();
         match self {
-            ApiError::TooManyRequests(retry_after, _) => {
+            ApiError::TooManyRequests(retry_after, limit, _) => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from(*retry_after));
+                match limit {
+                    Some(limit) => rate_limit_headers(headers, *limit, 0, *retry_after),
+                    None => {
+                        headers.insert(
+                            header::HeaderName::from_static("ratelimit-remaining"),
+                            header::HeaderValue::from(0u32),
+                        );
+                        headers.insert(
+                            header::HeaderName::from_static("ratelimit-reset"),
+                            header::HeaderValue::from(*retry_after),
+                        );
+                    }
+                }
             }
             ApiError::MethodNotAllowed(allow) => {
                 if let Ok(value) = header::HeaderValue::from_str(allow) {
@@ -200,5 +214,26 @@ impl ResponseError for ApiError {
             _ => {}
         }
         response
+    }
+}
+
+/// `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds
+/// until the budget refills; draft-ietf-httpapi-ratelimit-headers) on an
+/// answer.
+pub fn rate_limit_headers(
+    headers: &mut actix_web::http::header::HeaderMap,
+    limit: u64,
+    remaining: u64,
+    reset: u64,
+) {
+    for (name, value) in [
+        ("ratelimit-limit", limit),
+        ("ratelimit-remaining", remaining),
+        ("ratelimit-reset", reset),
+    ] {
+        headers.insert(
+            header::HeaderName::from_static(name),
+            header::HeaderValue::from(value),
+        );
     }
 }

@@ -16,6 +16,7 @@ pub mod featured;
 pub mod feed;
 pub mod images;
 pub mod rate_limits;
+pub mod read_limits;
 pub mod related;
 pub mod review_notes;
 pub mod revisions;

@@ -20,13 +20,28 @@ pub struct Limit {
 /// The answer to one attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Admission {
-    /// Allowed and recorded in every bucket.
-    Allowed,
+    /// Allowed and recorded in every bucket. The budget named is the
+    /// tightest one after this hit.
+    Allowed {
+        /// That bucket's hits per window.
+        limit: i64,
+        /// Hits it has left.
+        remaining: i64,
+        /// Whole seconds until its oldest counted hit leaves the window
+        /// (the window, when this is its only hit).
+        reset: i64,
+    },
     /// Refused, recorded nowhere; try again after this many seconds.
     Limited {
+        /// The refusing bucket's hits per window.
+        limit: i64,
         /// Whole seconds until the oldest counted hit leaves its window.
         retry_after: i64,
     },
+}
+
+fn whole_seconds(wait: chrono::TimeDelta) -> i64 {
+    wait.num_seconds() + i64::from(wait.subsec_nanos() > 0)
 }
 
 /// Checks an attempt against every limit and records it in all of them only
@@ -43,6 +58,9 @@ pub fn admit(
     ordered.sort_by(|a, b| a.bucket.cmp(&b.bucket));
     conn.transaction(|conn| {
         let mut retry_after = 0;
+        let mut refusing = 0;
+        // (limit, remaining, reset) of the tightest budget so far.
+        let mut tightest: Option<(i64, i64, i64)> = None;
         for limit in &ordered {
             if let DbConn::Pg(pg) = conn {
                 diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
@@ -64,16 +82,27 @@ pub fn admit(
                 .select(rate_limit_hits::hit_at)
                 .limit(limit.max.max(1))
                 .load(conn)?;
-            if i64::try_from(recent.len()).unwrap_or(i64::MAX) >= limit.max {
-                // The max-th newest hit is the one whose expiry frees a slot.
-                let freeing = recent.last().copied().unwrap_or(now);
-                let wait = freeing + limit.window - now;
-                let secs = wait.num_seconds() + i64::from(wait.subsec_nanos() > 0);
-                retry_after = retry_after.max(secs.max(1));
+            let used = i64::try_from(recent.len()).unwrap_or(i64::MAX);
+            // The oldest hit loaded is the one whose expiry frees a slot.
+            let freeing = recent.last().copied().unwrap_or(now);
+            let reset = whole_seconds(freeing + limit.window - now).max(1);
+            if used >= limit.max {
+                if reset > retry_after {
+                    retry_after = reset;
+                    refusing = limit.max;
+                }
+            } else {
+                let remaining = limit.max - used - 1;
+                if tightest.is_none_or(|(_, r, _)| remaining < r) {
+                    tightest = Some((limit.max, remaining, reset));
+                }
             }
         }
         if retry_after > 0 {
-            return Ok(Admission::Limited { retry_after });
+            return Ok(Admission::Limited {
+                limit: refusing,
+                retry_after,
+            });
         }
         for limit in &ordered {
             diesel::insert_into(rate_limit_hits::table)
@@ -84,7 +113,12 @@ pub fn admit(
                 ))
                 .execute(conn)?;
         }
-        Ok(Admission::Allowed)
+        let (limit, remaining, reset) = tightest.unwrap_or((0, 0, 0));
+        Ok(Admission::Allowed {
+            limit,
+            remaining,
+            reset,
+        })
     })
 }
 

@@ -133,8 +133,10 @@ fn parent_not_found() -> ApiError {
 
 /// What the write transaction decided.
 enum Outcome {
-    Stored(CommentReceipt),
-    Limited(i64),
+    /// Stored; the tightest budget left, for staff none.
+    Stored(CommentReceipt, Option<(i64, i64, i64)>),
+    /// Refused by a budget: its size and the seconds until a slot frees.
+    Limited(i64, i64),
     Duplicate,
 }
 
@@ -231,6 +233,7 @@ pub async fn create_comment(
                 }
             };
             let body_hash = text.fingerprint();
+            let mut budget = None;
             if staff.is_none() {
                 let limits = [
                     limit(format!("comment:address:{ip_hash}"), cfg.per_address),
@@ -241,9 +244,15 @@ pub async fn create_comment(
                 // stays as small as the traffic of one window.
                 let longest = limits.iter().map(|l| l.window).max().unwrap_or_default();
                 rate_limits::prune(conn, now - longest)?;
-                if let Admission::Limited { retry_after } = rate_limits::admit(conn, &limits, now)?
-                {
-                    return Ok(Outcome::Limited(retry_after));
+                match rate_limits::admit(conn, &limits, now)? {
+                    Admission::Limited { limit, retry_after } => {
+                        return Ok(Outcome::Limited(limit, retry_after));
+                    }
+                    Admission::Allowed {
+                        limit,
+                        remaining,
+                        reset,
+                    } => budget = Some((limit, remaining, reset)),
                 }
                 let window = seconds(cfg.duplicate_window);
                 if !window.is_zero()
@@ -287,16 +296,32 @@ pub async fn create_comment(
                 Verdict::Publish => CommentStatus::Approved,
                 Verdict::Hold | Verdict::Spam(_) => CommentStatus::Pending,
             };
-            Ok(Outcome::Stored(CommentReceipt {
-                id: row.id,
-                status: shown.into(),
-            }))
+            Ok(Outcome::Stored(
+                CommentReceipt {
+                    id: row.id,
+                    status: shown.into(),
+                },
+                budget,
+            ))
         })
         .await?;
     match outcome {
-        Outcome::Stored(receipt) => Ok(HttpResponse::Accepted().json(receipt)),
-        Outcome::Limited(secs) => Err(ApiError::TooManyRequests(
+        Outcome::Stored(receipt, budget) => {
+            let mut response = HttpResponse::Accepted().json(receipt);
+            if let Some((limit, remaining, reset)) = budget {
+                let whole = |n: i64| u64::try_from(n).unwrap_or(0);
+                crate::error::rate_limit_headers(
+                    response.headers_mut(),
+                    whole(limit),
+                    whole(remaining),
+                    whole(reset),
+                );
+            }
+            Ok(response)
+        }
+        Outcome::Limited(limit, secs) => Err(ApiError::TooManyRequests(
             u64::try_from(secs).unwrap_or(60),
+            u64::try_from(limit).ok(),
             "too many comments; wait before posting again".into(),
         )),
         Outcome::Duplicate => Err(Code::DuplicateComment

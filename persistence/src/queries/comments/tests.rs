@@ -367,21 +367,37 @@ fn rate_limits_refuse_past_the_max_and_recover_after_the_window() {
         .unwrap()
     };
     let both = [limit("ip:a", 2), limit("article:x", 3)];
-    assert_eq!(at(0, &both), Admission::Allowed);
-    assert_eq!(at(10, &both), Admission::Allowed);
-    assert_eq!(at(20, &both), Admission::Limited { retry_after: 40 });
+    let allowed = |limit, remaining, reset| Admission::Allowed {
+        limit,
+        remaining,
+        reset,
+    };
+    // Each answer names the tightest budget: its size, what is left, and
+    // when its oldest hit leaves the window.
+    assert_eq!(at(0, &both), allowed(2, 1, 60));
+    assert_eq!(at(10, &both), allowed(2, 0, 50));
+    assert_eq!(
+        at(20, &both),
+        Admission::Limited {
+            limit: 2,
+            retry_after: 40
+        }
+    );
     // Another address on the same article: the article's third slot.
     assert_eq!(
         at(20, &[limit("ip:b", 2), limit("article:x", 3)]),
-        Admission::Allowed
+        allowed(3, 0, 40)
     );
     assert_eq!(
         at(21, &[limit("ip:c", 2), limit("article:x", 3)]),
-        Admission::Limited { retry_after: 39 }
+        Admission::Limited {
+            limit: 3,
+            retry_after: 39
+        }
     );
     // The refused attempt was recorded nowhere: ip:c still has both slots.
-    assert_eq!(at(81, &[limit("ip:c", 2)]), Admission::Allowed);
-    assert_eq!(at(61, &both), Admission::Allowed);
+    assert_eq!(at(81, &[limit("ip:c", 2)]), allowed(2, 1, 60));
+    assert_eq!(at(61, &both), allowed(3, 0, 9));
     assert_eq!(
         write_tx(conn, |c| rate_limits::prune(
             c,
@@ -409,8 +425,10 @@ fn concurrent_attempts_never_share_the_last_slot() {
                 }];
                 (0..3)
                     .filter(|_| {
-                        write_tx(conn, |c| rate_limits::admit(c, &limits, now)).unwrap()
-                            == Admission::Allowed
+                        matches!(
+                            write_tx(conn, |c| rate_limits::admit(c, &limits, now)).unwrap(),
+                            Admission::Allowed { .. }
+                        )
                     })
                     .count()
             })
