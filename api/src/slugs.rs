@@ -37,6 +37,18 @@ pub fn change(
     }
 }
 
+/// Tries a create makes at a slug derived from a title or name before
+/// giving up (each lost race means another create committed meanwhile, so
+/// n creates at once need at most n tries).
+pub const ATTEMPTS: u32 = 8;
+
+/// Whether a create that failed with `error` on its `attempts`-th try
+/// should choose its slug again: its slug was derived, not `requested`,
+/// and another create took it between the choice and the insert.
+pub fn retry(requested: bool, error: &ApiError, attempts: u32) -> bool {
+    !requested && error.code() == Code::SlugTaken && attempts < ATTEMPTS
+}
+
 /// A slug asked for by name: valid and free, or refused (never renumbered).
 fn claim(
     raw: &str,

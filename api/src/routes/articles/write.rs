@@ -84,17 +84,12 @@ pub async fn create_article(
             })
             .await;
         match created {
-            Err(e) if derived_slug && e.code() == Code::SlugTaken && attempts < SLUG_ATTEMPTS => {}
+            Err(e) if crate::slugs::retry(!derived_slug, &e, attempts) => {}
             other => break other?,
         }
     };
     written(&req, &article, StatusCode::CREATED)
 }
-
-/// Tries a create makes at a slug derived from its title before giving up
-/// (each lost race means another create committed meanwhile, so n creates
-/// at once need at most n tries).
-const SLUG_ATTEMPTS: u32 = 8;
 
 /// Edits an article. Authors edit only their own drafts.
 #[utoipa::path(patch, path = "/api/v1/articles/{id_or_slug}", operation_id = "update_article", tag = "articles",
