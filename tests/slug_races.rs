@@ -91,3 +91,31 @@ async fn concurrent_creates_asking_for_one_slug_by_name_get_one_201_and_409s() {
         assert_eq!(slugs, BTreeSet::from(["kinh-te".to_owned()]), "{path}");
     }
 }
+
+#[actix_web::test]
+async fn concurrent_publishes_of_authors_drafts_with_one_title_settle_on_numbered_slugs() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let author = app.author().await;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        let draft = author.draft(json!({"title": "Tin nóng"})).await;
+        ids.push(draft["id"].as_str().expect("id").to_owned());
+    }
+    let paths: Vec<String> = ids
+        .iter()
+        .map(|id| format!("/api/v1/articles/{id}/publish"))
+        .collect();
+    let publishes = paths.iter().map(|path| editor.post(path, json!({})));
+    let mut slugs = BTreeSet::new();
+    for res in futures_util::future::join_all(publishes).await {
+        let status = res.status();
+        let body: Value = res.json().await.expect("json");
+        assert_eq!(status, StatusCode::OK, "{body}");
+        slugs.insert(body["slug"].as_str().expect("slug").to_owned());
+    }
+    let expected: BTreeSet<String> = std::iter::once("tin-nong".to_owned())
+        .chain((2..=5).map(|n| format!("tin-nong-{n}")))
+        .collect();
+    assert_eq!(slugs, expected);
+}
