@@ -275,6 +275,8 @@ pub fn new_article(
     };
     let requested = input.slug.as_deref();
     let (body, body_html) = body.unwrap_or_default();
+    // The draft makes the id an author's provisional slug ends with; its
+    // slug is chosen once the id exists.
     let placeholder = Slug::parse("bai-viet").map_err(ApiError::internal)?;
     let mut new = NewArticle {
         sapo,
