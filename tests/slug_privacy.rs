@@ -238,3 +238,24 @@ async fn publishing_settles_an_authors_provisional_slug_past_every_slug_in_use()
         assert_eq!(read["id"], id, "{slug}");
     }
 }
+
+#[actix_web::test]
+async fn restoring_a_draft_revision_keeps_the_slug_the_article_was_published_under() {
+    let app = TestApp::spawn().await;
+    let editor = app.editor().await;
+    let draft = app
+        .author()
+        .await
+        .draft(json!({"title": "Tin sửa lại"}))
+        .await;
+    let id = text(&draft, "id");
+    let published = editor.publish(&id, None).await;
+    assert_eq!(text(&published, "slug"), "tin-sua-lai");
+    let restored = post_ok(
+        &editor,
+        &format!("/api/v1/articles/{id}/revisions/1/restore"),
+        json!({"version": published["version"]}),
+    )
+    .await;
+    assert_eq!(text(&restored, "slug"), "tin-sua-lai");
+}
