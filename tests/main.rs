@@ -32,6 +32,7 @@ mod revisions;
 mod schema_fuzz;
 mod search;
 mod seed;
+mod slug_privacy;
 mod slug_races;
 mod stored_documents;
 mod taxonomy;

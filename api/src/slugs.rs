@@ -24,6 +24,41 @@ pub fn choose(
     Ok(first_free(&base, &taken).into_string())
 }
 
+/// The provisional slug of an author's new or renamed article `id`: the
+/// one asked for (if valid) or one made from `source` or `fallback`,
+/// followed by the article's mark. It is never compared with other
+/// articles' slugs, so it tells the author nothing about articles they may
+/// not read; `settle` gives the article its lasting slug when published.
+pub fn provisional(
+    requested: Option<&str>,
+    source: &str,
+    fallback: &str,
+    id: &str,
+) -> Result<Slug, ApiError> {
+    let wish = match requested {
+        Some(raw) => Slug::parse(raw.trim()).map_err(ApiError::field)?,
+        None => Slug::from_title(source)
+            .or_else(|| Slug::from_title(fallback))
+            .ok_or_else(|| ApiError::internal("fallback slug is empty"))?,
+    };
+    Ok(wish.provisional(id))
+}
+
+/// The settled slug of the article `id` whose slug is `current`: `None`
+/// when it is settled already; else the slug its provisional one stands
+/// for, numbered past those `taken` (by other articles) if in use.
+pub fn settle(
+    current: &str,
+    id: &str,
+    taken: impl FnOnce(&str) -> Result<Vec<String>, ApiError>,
+) -> Result<Option<String>, ApiError> {
+    let Some(wish) = Slug::settling(current, id) else {
+        return Ok(None);
+    };
+    let taken = taken(wish.as_str())?;
+    Ok(Some(first_free(&wish, &taken).into_string()))
+}
+
 /// The new slug of a renamed resource: `None` when none is asked for or it
 /// is the `current` one; the one asked for when it is valid and free.
 pub fn change(
@@ -35,6 +70,18 @@ pub fn change(
         Some(raw) if raw != current => claim(raw, taken).map(Some),
         _ => Ok(None),
     }
+}
+
+/// Tries a create makes at a slug derived from a title or name before
+/// giving up (each lost race means another create committed meanwhile, so
+/// n creates at once need at most n tries).
+pub const ATTEMPTS: u32 = 8;
+
+/// Whether a create that failed with `error` on its `attempts`-th try
+/// should choose its slug again: its slug was derived, not `requested`,
+/// and another create took it between the choice and the insert.
+pub fn retry(requested: bool, error: &ApiError, attempts: u32) -> bool {
+    !requested && error.code() == Code::SlugTaken && attempts < ATTEMPTS
 }
 
 /// A slug asked for by name: valid and free, or refused (never renumbered).
@@ -72,6 +119,20 @@ mod tests {
         assert_eq!(asked.ok().as_deref(), Some("tin-nhanh"));
         let clash = choose(Some("thoi-su"), "Khác", "muc", taken(&["thoi-su"]));
         assert_eq!(code(clash), Some(Code::SlugTaken));
+    }
+
+    #[test]
+    fn a_provisional_slug_settles_to_what_it_stands_for_numbered_past_clashes() {
+        let id = "0190f1c2-7c1e-7b3a-9f55-4c1d2e3f4a5b";
+        let made = provisional(None, "Tin mới", "bai-viet", id).ok();
+        assert_eq!(made.as_ref().map(Slug::as_str), Some("tin-moi-2e3f4a5b"));
+        let asked = provisional(Some("tin-khac"), "Tin mới", "bai-viet", id).ok();
+        assert_eq!(asked.as_ref().map(Slug::as_str), Some("tin-khac-2e3f4a5b"));
+        let invalid = provisional(Some("Tin khác"), "Tin mới", "bai-viet", id);
+        assert_eq!(code(invalid), Some(Code::ValidationFailed));
+        let settled = settle("tin-moi-2e3f4a5b", id, taken(&["tin-moi"])).ok();
+        assert_eq!(settled, Some(Some("tin-moi-2".to_owned())));
+        assert_eq!(settle("tin-moi", id, taken(&[])).ok(), Some(None));
     }
 
     #[test]

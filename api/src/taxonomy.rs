@@ -286,17 +286,31 @@ pub async fn list_with<R: Taxon + Alphabetical, X: Send + 'static, V: Serialize>
 
 /// Stores the `R` that `build` makes after checking its own rules (and
 /// choosing its slug with `new_slug`), in one write transaction.
+/// `requested` says the caller asked for a slug by name: a clash with it
+/// is a 409, while a slug made from the name is chosen again when a
+/// concurrent create took it first (on PostgreSQL two transactions can
+/// read the same slug as free; the insert that loses picks again).
 pub async fn create<R: Taxon>(
     state: &AppState,
-    build: impl FnOnce(&mut DbConn) -> Result<R, ApiError> + Send + 'static,
+    requested: bool,
+    build: impl Fn(&mut DbConn) -> Result<R, ApiError> + Clone + Send + 'static,
 ) -> Result<R, ApiError> {
-    state
-        .write(move |conn| {
-            let row = build(conn)?;
-            R::insert(conn, &row)?;
-            Ok(row)
-        })
-        .await
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let build = build.clone();
+        let created = state
+            .write(move |conn| {
+                let row = build(conn)?;
+                R::insert(conn, &row)?;
+                Ok(row)
+            })
+            .await;
+        match created {
+            Err(e) if slugs::retry(requested, &e, attempts) => {}
+            other => return other,
+        }
+    }
 }
 
 /// The 201 for a new `R`: its view, `Location` and `ETag` (the one a read

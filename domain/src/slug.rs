@@ -88,7 +88,33 @@ impl Slug {
 
     /// The slug with a clash suffix: `base-2`, `base-3`, ...
     pub fn with_suffix(&self, n: u32) -> Self {
-        let suffix = format!("-{n}");
+        self.suffixed(&format!("-{n}"))
+    }
+
+    /// The provisional slug of the article `id` that stands for this one:
+    /// this slug followed by the article's mark (the end of its id, which
+    /// is random), so it depends on nothing but the slug and the article.
+    pub fn provisional(&self, id: &str) -> Self {
+        let mark = mark(id);
+        if mark.is_empty() || self.0.ends_with(&mark) {
+            return self.clone();
+        }
+        self.suffixed(&mark)
+    }
+
+    /// The slug a provisional slug of the article `id` stands for; `None`
+    /// when `slug` is not provisional (it is settled).
+    pub fn settling(slug: &str, id: &str) -> Option<Self> {
+        let mark = mark(id);
+        if mark.is_empty() {
+            return None;
+        }
+        slug.strip_suffix(&mark)
+            .and_then(|wish| Self::parse(wish).ok())
+    }
+
+    /// The slug followed by `suffix`, cut short to fit when needed.
+    fn suffixed(&self, suffix: &str) -> Self {
         let mut base = self.0.clone();
         if base.len() + suffix.len() > MAX_SLUG_LEN {
             base.truncate(MAX_SLUG_LEN - suffix.len());
@@ -96,7 +122,7 @@ impl Slug {
                 base.pop();
             }
         }
-        Self(base + &suffix)
+        Self(base + suffix)
     }
 
     /// The slug as text.
@@ -119,6 +145,25 @@ impl std::fmt::Display for Slug {
 /// True for the canonical UUID shape the API uses for ids.
 fn looks_like_id(raw: &str) -> bool {
     raw.len() == 36 && uuid::Uuid::try_parse(raw).is_ok()
+}
+
+/// How many characters of an article id mark its provisional slugs.
+const MARK_LEN: usize = 8;
+
+/// The end of a provisional slug of the article `id`: a hyphen and the
+/// last eight letters or digits of the id (of a UUIDv7, random ones).
+fn mark(id: &str) -> String {
+    let tail: Vec<char> = id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let tail: String = tail[tail.len().saturating_sub(MARK_LEN)..].iter().collect();
+    if tail.is_empty() {
+        tail
+    } else {
+        format!("-{tail}")
+    }
 }
 
 /// Picks the first free slug among `base`, `base-2`, `base-3`, ... given the
@@ -190,6 +235,23 @@ mod tests {
         assert_eq!(first_free(&base, &[]).as_str(), "tin-moi");
         let taken = vec!["tin-moi".to_owned(), "tin-moi-2".to_owned()];
         assert_eq!(first_free(&base, &taken).as_str(), "tin-moi-3");
+    }
+
+    #[test]
+    fn a_provisional_slug_ends_with_the_mark_of_its_article_and_settles_back() {
+        let id = "0190f1c2-7c1e-7b3a-9f55-4c1d2e3f4a5b";
+        let wish = Slug::parse("tin-moi").unwrap();
+        let provisional = wish.provisional(id);
+        assert_eq!(provisional.as_str(), "tin-moi-2e3f4a5b");
+        assert_eq!(provisional.provisional(id), provisional);
+        assert_eq!(Slug::settling(provisional.as_str(), id), Some(wish));
+        assert_eq!(Slug::settling("tin-moi", id), None);
+        let other = "0190f1c2-7c1e-7b3a-9f55-000000000001";
+        assert_eq!(Slug::settling(provisional.as_str(), other), None);
+        let long = Slug::parse(&"a".repeat(MAX_SLUG_LEN)).unwrap();
+        let cut = long.provisional(id);
+        assert_eq!(cut.as_str().len(), MAX_SLUG_LEN);
+        assert!(Slug::settling(cut.as_str(), id).is_some());
     }
 
     #[test]

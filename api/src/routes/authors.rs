@@ -241,7 +241,7 @@ pub async fn create_author(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (name, bio) = RULES.new_values(&body.name, body.bio.as_deref())?;
-    let row = taxonomy::create(&state, move |conn| {
+    let row = taxonomy::create(&state, body.slug.is_some(), move |conn| {
         let user_id = body
             .user_id
             .as_deref()
@@ -252,8 +252,8 @@ pub async fn create_author(
             id: uuid::Uuid::now_v7().to_string(),
             slug: taxonomy::new_slug::<AuthorRow>(conn, body.slug.as_deref(), &name)?,
             sort_key: vietnamese_sort_key(&name),
-            name,
-            bio,
+            name: name.clone(),
+            bio: bio.clone(),
             user_id,
             created_at: now,
             updated_at: now,

@@ -307,7 +307,7 @@ pub async fn create_category(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let (name, description) = RULES.new_values(&body.name, body.description.as_deref())?;
-    let row = taxonomy::create(&state, move |conn| {
+    let row = taxonomy::create(&state, body.slug.is_some(), move |conn| {
         let parent_id = body
             .parent_id
             .as_deref()
@@ -317,8 +317,8 @@ pub async fn create_category(
         Ok(CategoryRow {
             id: uuid::Uuid::now_v7().to_string(),
             slug: taxonomy::new_slug::<CategoryRow>(conn, body.slug.as_deref(), &name)?,
-            name,
-            description,
+            name: name.clone(),
+            description: description.clone(),
             parent_id,
             position: body.position.unwrap_or(0),
             created_at: now,

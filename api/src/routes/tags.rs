@@ -149,13 +149,13 @@ pub async fn create_tag(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let name = tag::name(body.name.as_deref().unwrap_or_default()).map_err(ApiError::field)?;
-    let row = taxonomy::create(&state, move |conn| {
+    let row = taxonomy::create(&state, body.slug.is_some(), move |conn| {
         let now = time::now();
         Ok(TagRow {
             id: uuid::Uuid::now_v7().to_string(),
             slug: taxonomy::new_slug::<TagRow>(conn, body.slug.as_deref(), &name)?,
             sort_key: vietnamese_sort_key(&name),
-            name,
+            name: name.clone(),
             created_at: now,
             updated_at: now,
             version: 1,

@@ -323,6 +323,37 @@ pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError
     Ok(taken)
 }
 
+/// Slugs taken by `base` and its numbered variants that are not
+/// `article_id`'s: other articles' current slugs and old slugs (its own old
+/// slugs it may take back).
+pub fn taken_by_others(
+    conn: &mut DbConn,
+    base: &str,
+    article_id: &str,
+) -> Result<Vec<String>, DbError> {
+    let mut taken: Vec<String> = articles::table
+        .filter(
+            articles::slug
+                .eq(base)
+                .or(articles::slug.like(suffixed(base))),
+        )
+        .filter(articles::id.ne(article_id))
+        .select(articles::slug)
+        .load(conn)?;
+    taken.extend(
+        article_slug_redirects::table
+            .filter(
+                article_slug_redirects::slug
+                    .eq(base)
+                    .or(article_slug_redirects::slug.like(suffixed(base))),
+            )
+            .filter(article_slug_redirects::article_id.ne(article_id))
+            .select(article_slug_redirects::slug)
+            .load::<String>(conn)?,
+    );
+    Ok(taken)
+}
+
 /// True when the slug is free for `article_id` (not another article's
 /// current or old slug).
 pub fn slug_free_for(conn: &mut DbConn, slug: &str, article_id: &str) -> Result<bool, DbError> {

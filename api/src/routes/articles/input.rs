@@ -15,6 +15,7 @@ use toasoan_domain::block::{Block, Body, ImageSource};
 use toasoan_domain::byline::BylineRole;
 use toasoan_domain::placement::MAX_RELATED_PICKS;
 use toasoan_domain::slug::Slug;
+use toasoan_domain::user::Role;
 use toasoan_domain::{FieldError, ValidationErrors};
 use toasoan_persistence::models::article::{ArticleChanges, ArticleRow, BylineEntry, NewArticle};
 use toasoan_persistence::models::image::ImageRow;
@@ -34,6 +35,8 @@ pub struct CreateArticle {
     )]
     pub title: String,
     /// Slug; made from the title when absent (`đ` → `d`, tones dropped).
+    /// An author's is provisional until the article is published: this
+    /// slug followed by the end of the article's id.
     #[schema(value_type = Option<crate::views::SlugText>)]
     pub slug: Option<String>,
     /// Lead paragraph, up to 2 000 characters.
@@ -132,7 +135,8 @@ pub struct UpdateArticle {
     /// New headline, 1 to 300 characters.
     #[schema(min_length = 1, max_length = 300)]
     pub title: Option<String>,
-    /// New slug; the old one keeps working as a redirect.
+    /// New slug; the old one keeps working as a redirect. An author's is
+    /// provisional until the article is published, as when creating.
     #[schema(value_type = Option<crate::views::SlugText>)]
     pub slug: Option<String>,
     /// New lead paragraph (up to 2 000 characters), or null.
@@ -269,12 +273,12 @@ pub fn new_article(
     let Some(title) = title.filter(|_| errors.is_empty()) else {
         return Err(errors.into());
     };
-    let slug = slugs::choose(input.slug.as_deref(), &title, "bai-viet", |base| {
-        Ok(articles::taken_slugs(conn, base)?)
-    })?;
-    let slug = Slug::parse(&slug).map_err(ApiError::internal)?;
+    let requested = input.slug.as_deref();
     let (body, body_html) = body.unwrap_or_default();
-    Ok(NewArticle {
+    // The draft makes the id an author's provisional slug ends with; its
+    // slug is chosen once the id exists.
+    let placeholder = Slug::parse("bai-viet").map_err(ApiError::internal)?;
+    let mut new = NewArticle {
         sapo,
         body,
         body_html,
@@ -284,8 +288,23 @@ pub fn new_article(
         authors: byline,
         tags: tag_ids,
         related,
-        ..NewArticle::draft(title, slug, &user.id, time::now())
-    })
+        ..NewArticle::draft(title, placeholder, &user.id, time::now())
+    };
+    new.slug = if sees_every_slug(user) {
+        slugs::choose(requested, &new.title, "bai-viet", |base| {
+            Ok(articles::taken_slugs(conn, base)?)
+        })?
+    } else {
+        slugs::provisional(requested, &new.title, "bai-viet", &new.id)?.into_string()
+    };
+    Ok(new)
+}
+
+/// Editors and admins read every article, so a slug chosen against all
+/// of them tells them nothing new; an author's slug is provisional
+/// (`slugs::provisional`) until an editor publishes the article.
+pub fn sees_every_slug(user: &AuthUser) -> bool {
+    user.role.at_least(Role::Editor)
 }
 
 /// Validates changes to `current` and resolves their references. The
@@ -297,6 +316,7 @@ pub fn changes(
     input: UpdateArticle,
     body: Option<CheckedBody>,
     current: &ArticleRow,
+    user: &AuthUser,
 ) -> Result<ArticleChanges, ApiError> {
     let mut errors = ValidationErrors::default();
     let unpublish_at = expiry(input.unpublish_at)?;
@@ -352,7 +372,14 @@ pub fn changes(
         return Err(errors.into());
     }
     if let Some(raw) = input.slug.as_deref().filter(|s| *s != current.slug) {
-        let slug = Slug::parse(raw.trim()).map_err(ApiError::field)?;
+        let slug = if sees_every_slug(user) {
+            Slug::parse(raw.trim()).map_err(ApiError::field)?
+        } else {
+            slugs::provisional(Some(raw), "", "bai-viet", &current.id)?
+        };
+        if slug.as_str() == current.slug {
+            return Ok(changes);
+        }
         if !articles::slug_free_for(conn, slug.as_str(), &current.id)? {
             return Err(Code::SlugTaken.err(format!("the slug {slug} is already in use")));
         }

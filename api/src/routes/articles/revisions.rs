@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use toasoan_domain::article::Action;
 use toasoan_domain::revision::Snapshot;
+use toasoan_domain::slug::Slug;
 use toasoan_domain::user::Role;
 use toasoan_persistence::models::article::ArticleRow;
 use toasoan_persistence::models::revision::{RevisionSummaryRow, Saver};
@@ -251,9 +252,14 @@ pub async fn get_article_revision(
 fn restoring(snapshot: Snapshot, current: &ArticleRow, user: &AuthUser) -> UpdateArticle {
     let featured = (user.role.at_least(Role::Editor) && snapshot.featured != current.featured)
         .then_some(snapshot.featured);
+    // A provisional slug the article had as a draft does not replace the
+    // settled one readers know it by.
+    let provisional = |slug: &str| Slug::settling(slug, &current.id).is_some();
+    let slug =
+        (!provisional(&snapshot.slug) || provisional(&current.slug)).then_some(snapshot.slug);
     UpdateArticle {
         title: Some(snapshot.title),
-        slug: Some(snapshot.slug),
+        slug,
         sapo: Some(snapshot.sapo),
         body: Some(snapshot.body),
         category_id: Some(snapshot.category_id),
@@ -289,7 +295,9 @@ fn restoring(snapshot: Snapshot, current: &ArticleRow, user: &AuthUser) -> Updat
 /// the article since you read it. Authors restore only their own drafts,
 /// as with editing. Something the revision names that is gone since
 /// (a category, author, tag or image) is refused field by field (422); a
-/// slug now used by another article is 409.
+/// slug now used by another article is 409 (for an author the restored
+/// slug is provisional, as when editing). The provisional slug an author's
+/// draft had does not replace the slug the article was published under.
 #[utoipa::path(post, path = "/api/v1/articles/{id_or_slug}/revisions/{n}/restore", operation_id = "restore_article_revision", tag = "articles",
     security(("bearer" = [])),
     request_body(content = Option<RestoreRequest>, description = "Optional; `version` instead of If-Match"),
@@ -336,7 +344,7 @@ pub async fn restore_article_revision(
                 serde_json::from_str(&revision.snapshot).map_err(ApiError::internal)?;
             let mut input = restoring(snapshot, &current, &user);
             let body = input.body.take().map(input::CheckedBody::check);
-            let changes = input::changes(conn, input, body, &current)?.saved_by(saver);
+            let changes = input::changes(conn, input, body, &current, &user)?.saved_by(saver);
             save(
                 conn,
                 Action::Edit,

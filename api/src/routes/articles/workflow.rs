@@ -9,13 +9,14 @@ use crate::error::{ApiError, Code, Problem};
 use crate::extractors::{nullable, optional_json};
 use crate::http_cache::{Audience, Precondition, expected_version};
 use crate::responses::*;
+use crate::slugs;
 use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use toasoan_domain::article::{Action, Status};
 use toasoan_persistence::models::article::ArticleChanges;
-use toasoan_persistence::queries::review_notes;
+use toasoan_persistence::queries::{articles, review_notes};
 use toasoan_persistence::time;
 use utoipa::ToSchema;
 
@@ -82,51 +83,85 @@ pub(crate) async fn transition(
     let expected = expected_version(&req, None)?;
     let if_match = Precondition::of(&req);
     let saver = super::revisions::saver(&state, &user);
-    let article: ArticleView = state
-        .write(move |conn| {
-            let current = load_for(conn, &key, &user, action)?;
-            if let Some(version) = expected
-                && version != current.version
-            {
-                return Err(ApiError::StaleVersion(version));
-            }
-            check_if_match(conn, &if_match, &current)?;
-            let status = current.status;
-            let next = status
-                .after(action)
-                .map_err(|e| Code::InvalidTransition.err(e.message))?;
-            let now = time::now();
-            let published_at = match action {
-                Action::Publish => Some(match (at, status) {
-                    (Some(at), _) => Some(time::to_db(at)),
-                    (None, Status::Published) => current.published_at.or(Some(now)),
-                    (None, _) => Some(now),
-                }),
-                _ => None,
-            };
-            if action == Action::Publish {
-                super::input::check_expiry(
-                    published_at.flatten(),
-                    unpublish_at.unwrap_or(current.unpublish_at),
-                )?;
-            }
-            let changes = ArticleChanges {
-                status: Some(next),
-                published_at,
-                unpublish_at: unpublish_at.filter(|_| action == Action::Publish),
-                ..ArticleChanges::next_version(current.version, now)
-            }
-            .saved_by(saver);
-            if let Some(note) = &note {
-                review_notes::insert(conn, &current.id, note, &user.id, now)?;
-            }
-            save(conn, action, &current, current.version, &changes, &user.id)
-        })
-        .await?;
+    // On PostgreSQL two publishes can settle on one free slug; the one
+    // whose update loses picks again, past the winner's.
+    let mut attempts = 0;
+    let article: ArticleView = loop {
+        attempts += 1;
+        let (key, user, if_match, saver, note) = (
+            key.clone(),
+            user.clone(),
+            if_match.clone(),
+            saver.clone(),
+            note.clone(),
+        );
+        let written = state
+            .write(move |conn| {
+                let current = load_for(conn, &key, &user, action)?;
+                if let Some(version) = expected
+                    && version != current.version
+                {
+                    return Err(ApiError::StaleVersion(version));
+                }
+                check_if_match(conn, &if_match, &current)?;
+                let status = current.status;
+                let next = status
+                    .after(action)
+                    .map_err(|e| Code::InvalidTransition.err(e.message))?;
+                let now = time::now();
+                let published_at = match action {
+                    Action::Publish => Some(match (at, status) {
+                        (Some(at), _) => Some(time::to_db(at)),
+                        (None, Status::Published) => current.published_at.or(Some(now)),
+                        (None, _) => Some(now),
+                    }),
+                    _ => None,
+                };
+                if action == Action::Publish {
+                    super::input::check_expiry(
+                        published_at.flatten(),
+                        unpublish_at.unwrap_or(current.unpublish_at),
+                    )?;
+                }
+                // An author's draft has a provisional slug until it is
+                // published: then it gets the slug readers will know it by.
+                let slug = match action {
+                    Action::Publish => slugs::settle(&current.slug, &current.id, |base| {
+                        Ok(articles::taken_by_others(conn, base, &current.id)?)
+                    })?,
+                    _ => None,
+                };
+                let changes = ArticleChanges {
+                    status: Some(next),
+                    slug,
+                    published_at,
+                    unpublish_at: unpublish_at.filter(|_| action == Action::Publish),
+                    ..ArticleChanges::next_version(current.version, now)
+                }
+                .saved_by(saver);
+                if let Some(note) = &note {
+                    review_notes::insert(conn, &current.id, note, &user.id, now)?;
+                }
+                save(conn, action, &current, current.version, &changes, &user.id)
+            })
+            .await;
+        match written {
+            Err(e) if action == Action::Publish && slugs::retry(false, &e, attempts) => {}
+            other => break other?,
+        }
+    };
     view::respond(&req, &article, Audience::Private)
 }
 
 /// Publishes an article now, at a past date, or on a schedule (editors).
+///
+/// An article with a provisional slug (an author's draft: the slug asked
+/// for or made from the title, followed by the end of its id) gets its
+/// settled slug here, when published or scheduled: the one it stands for,
+/// numbered (`-2`, `-3`, ...) past every other article's current and old
+/// slugs. The response's `slug` is the one readers will see; the
+/// provisional one keeps answering with a redirect. A settled slug (one an
+/// editor chose, or that readers have seen) is never changed by publishing.
 #[utoipa::path(post, path = "/api/v1/articles/{id_or_slug}/publish", operation_id = "publish_article", tag = "articles",
     security(("bearer" = [])), request_body(content = Option<PublishRequest>, description = "Optional; an empty body publishes now"),
     params(

@@ -48,6 +48,15 @@ fn written(
 }
 
 /// Creates a draft.
+///
+/// Its slug depends on who creates it. For editors and admins, it is the
+/// one asked for (409 `slug_taken` if any article has it, as current or
+/// old slug), or one made from the title numbered past those in use
+/// (`-2`, `-3`, ...). For an author it is provisional: the slug asked for
+/// or made from the title, followed by the end of the article's own id
+/// (`tin-moi-2e3f4a5b`). It is never compared with other articles, so it
+/// tells the author nothing about articles they may not read, and never
+/// answers 409. Publishing settles it (see `publish_article`).
 #[utoipa::path(post, path = "/api/v1/articles", operation_id = "create_article", tag = "articles",
     security(("bearer" = [])), request_body = CreateArticle,
     responses(
@@ -55,7 +64,7 @@ fn written(
             headers(("Location" = String, description = "`/api/v1/articles/{id}`"), ("ETag" = String, description = "Send it back as If-Match when editing"))),
         AuthRequired,
         (status = 403, description = "An author setting `featured` or `related_ids` (`forbidden`), or an API key whose scope does not cover this (`api_key_scope`)", body = Problem, content_type = "application/problem+json"),
-        SlugTaken,
+        (status = 409, description = "An editor asked for a slug in use (`slug_taken`); never for an author", body = Problem, content_type = "application/problem+json"),
         JsonBody,
     ))]
 pub async fn create_article(
@@ -84,19 +93,20 @@ pub async fn create_article(
             })
             .await;
         match created {
-            Err(e) if derived_slug && e.code() == Code::SlugTaken && attempts < SLUG_ATTEMPTS => {}
+            Err(e) if crate::slugs::retry(!derived_slug, &e, attempts) => {}
             other => break other?,
         }
     };
     written(&req, &article, StatusCode::CREATED)
 }
 
-/// Tries a create makes at a slug derived from its title before giving up
-/// (each lost race means another create committed meanwhile, so n creates
-/// at once need at most n tries).
-const SLUG_ATTEMPTS: u32 = 8;
-
 /// Edits an article. Authors edit only their own drafts.
+///
+/// A new slug from an editor must be free (409 `slug_taken`); the old one
+/// keeps answering with a redirect. A new slug from an author is
+/// provisional, as when creating: the slug asked for followed by the end of
+/// the article's id, never compared with other articles and settled when
+/// the article is published.
 #[utoipa::path(patch, path = "/api/v1/articles/{id_or_slug}", operation_id = "update_article", tag = "articles",
     security(("bearer" = [])), request_body = UpdateArticle,
     params(
@@ -107,7 +117,7 @@ const SLUG_ATTEMPTS: u32 = 8;
         (status = 200, description = "Updated", body = ArticleView,
             headers(("ETag" = String, description = "The new version's; send it back as If-Match on the next edit"))),
         ArticleAccess,
-        SlugTaken,
+        (status = 409, description = "An editor asked for a slug in use (`slug_taken`); not for an author (except in the unlikely case that another article has exactly the provisional slug)", body = Problem, content_type = "application/problem+json"),
         VersionedJsonBody,
         ArticleDates,
     ))]
@@ -149,7 +159,7 @@ pub async fn update_article(
                 super::review::attach(conn, &mut article)?;
                 return Ok(article);
             }
-            let changes = input::changes(conn, input, body, &current)?.saved_by(saver);
+            let changes = input::changes(conn, input, body, &current, &user)?.saved_by(saver);
             save(conn, Action::Edit, &current, expected, &changes, &user.id)
         })
         .await?;
