@@ -124,6 +124,12 @@ fn not_found() -> ApiError {
     Code::ApiKeyNotFound.err("no such API key")
 }
 
+/// The id a path names; anything that is not an id names no key.
+fn key_id(raw: String) -> Result<String, ApiError> {
+    let id = raw.to_ascii_lowercase();
+    if is_id(&id) { Ok(id) } else { Err(not_found()) }
+}
+
 /// API keys, newest first, revoked ones included.
 ///
 /// For admins logged in as a person: no API key manages keys.
@@ -284,10 +290,7 @@ pub async fn get_api_key(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     admin.0.session()?;
-    let id = id.into_inner().to_ascii_lowercase();
-    if !is_id(&id) {
-        return Err(not_found());
-    }
+    let id = key_id(id.into_inner())?;
     let row = state
         .db(move |conn| Ok(api_keys::find(conn, &id)?))
         .await?
@@ -313,10 +316,7 @@ pub async fn revoke_api_key(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     admin.0.session()?;
-    let id = id.into_inner().to_ascii_lowercase();
-    if !is_id(&id) {
-        return Err(not_found());
-    }
+    let id = key_id(id.into_inner())?;
     state
         .write(move |conn| Ok(api_keys::revoke(conn, &id, time::now())?))
         .await?

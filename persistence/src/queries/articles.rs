@@ -302,30 +302,13 @@ pub fn find_by_key(conn: &mut DbConn, raw: &str) -> Result<Option<Found>, DbErro
 
 /// Slugs taken by `base` and its numbered variants, old slugs included.
 pub fn taken_slugs(conn: &mut DbConn, base: &str) -> Result<Vec<String>, DbError> {
-    let mut taken: Vec<String> = articles::table
-        .filter(
-            articles::slug
-                .eq(base)
-                .or(articles::slug.like(suffixed(base))),
-        )
-        .select(articles::slug)
-        .load(conn)?;
-    taken.extend(
-        article_slug_redirects::table
-            .filter(
-                article_slug_redirects::slug
-                    .eq(base)
-                    .or(article_slug_redirects::slug.like(suffixed(base))),
-            )
-            .select(article_slug_redirects::slug)
-            .load::<String>(conn)?,
-    );
-    Ok(taken)
+    taken_by_others(conn, base, "")
 }
 
 /// Slugs taken by `base` and its numbered variants that are not
 /// `article_id`'s: other articles' current slugs and old slugs (its own old
-/// slugs it may take back).
+/// slugs it may take back). No article has the empty id: with it, every
+/// article's.
 pub fn taken_by_others(
     conn: &mut DbConn,
     base: &str,
