@@ -317,3 +317,134 @@ async fn an_acknowledged_write_survives_a_crash() {
         .expect("read");
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+/// A small tmpfs the test owns, unmounted when dropped: a disk that fills.
+struct SmallDisk {
+    path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(megabytes: u32) -> SmallDisk {
+        let dir = tempfile::tempdir().expect("mount point");
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={megabytes}m,mode=0700")])
+            .arg("tmpfs")
+            .arg(dir.path())
+            .status()
+            .expect("run mount");
+        assert!(
+            status.success(),
+            "mounting a tmpfs needs root (CI runs as root)"
+        );
+        SmallDisk {
+            path: dir.path().to_path_buf(),
+            _dir: dir,
+        }
+    }
+
+    /// Writes zeros into `filler` until the disk refuses more.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut file = std::fs::File::create(self.path.join("filler")).expect("filler");
+        let chunk = vec![0u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        let _ = file.sync_all();
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.path.join("filler")).expect("remove filler");
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.path)
+            .status();
+    }
+}
+
+#[actix_web::test]
+async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return; // The SQLite file's disk; PostgreSQL's is its server's.
+    }
+    let disk = SmallDisk::mount(24);
+    let db = disk.path.join("toasoan.db");
+    let app = TestApp::spawn_with(|c| {
+        c.data_dir = disk.path.clone();
+        c.database_url = db.to_string_lossy().into_owned();
+    })
+    .await;
+    let admin = app.admin().await;
+    let first = admin.draft(json!({"title": "Bài trước khi đầy đĩa"})).await;
+    let first = first["id"].as_str().expect("id").to_owned();
+    admin.publish(&first, None).await;
+
+    disk.fill();
+    let paragraph =
+        "Mưa lớn kéo dài khiến nhiều tuyến đường ở vùng trũng bị ngập sâu. ".repeat(200);
+    let body: Vec<serde_json::Value> = (0..10)
+        .map(|_| json!({"type": "paragraph", "text": paragraph}))
+        .collect();
+    let mut stored = Vec::new();
+    let mut refused = 0;
+    for n in 0..40 {
+        let res = admin
+            .post(
+                "/api/v1/articles",
+                json!({"title": format!("Bài {n} khi đĩa đầy"), "body": body}),
+            )
+            .await;
+        match res.status() {
+            StatusCode::CREATED => {
+                let article: serde_json::Value = res.json().await.expect("json");
+                stored.push(article["id"].as_str().expect("id").to_owned());
+            }
+            _ => {
+                let status = res.status();
+                assert!(
+                    res.headers().contains_key("retry-after"),
+                    "{status}: {}",
+                    res.text().await.unwrap_or_default()
+                );
+                assert_problem(res, StatusCode::SERVICE_UNAVAILABLE, "service_unavailable").await;
+                refused += 1;
+                if refused == 3 {
+                    break;
+                }
+            }
+        }
+    }
+    assert_eq!(refused, 3, "a full disk refuses writes");
+    // Readers are still served.
+    let read = app.anon().get(&format!("/api/v1/articles/{first}")).await;
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(
+        app.anon().get("/api/v1/articles").await.status(),
+        StatusCode::OK
+    );
+
+    // Room again: writes go on by themselves, and every write that was
+    // acknowledged is there, in a database that checks out whole.
+    disk.free();
+    let after = admin.draft(json!({"title": "Bài sau khi dọn đĩa"})).await;
+    stored.push(after["id"].as_str().expect("id").to_owned());
+    for id in &stored {
+        admin.get_ok(&format!("/api/v1/articles/{id}")).await;
+    }
+    let pool = toasoan_persistence::connect(&db.to_string_lossy(), 1).expect("pool");
+    let mut conn = pool.get().expect("connection");
+    #[derive(diesel::QueryableByName)]
+    struct Check {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        integrity_check: String,
+    }
+    let checks: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+        .load(&mut *conn)
+        .expect("integrity check");
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].integrity_check, "ok");
+}
