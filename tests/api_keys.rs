@@ -195,6 +195,9 @@ async fn a_read_key_reads_what_the_public_reads_and_nothing_more() {
         "api_key_scope",
     )
     .await;
+    // Asking for drafts names the key's scope, not a missing token.
+    let res = bearer.get("/api/v1/articles?status=draft").await;
+    assert_problem(res, StatusCode::FORBIDDEN, "api_key_scope").await;
 }
 
 #[actix_web::test]

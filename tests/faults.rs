@@ -448,3 +448,86 @@ async fn a_full_disk_refuses_writes_with_503_keeps_reads_and_loses_nothing() {
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].integrity_check, "ok");
 }
+
+/// Files made immutable, which stops even root from writing them (file
+/// modes do not); writable again when dropped, whatever the test did.
+struct Immutable(Vec<std::path::PathBuf>);
+
+impl Immutable {
+    fn set(paths: Vec<std::path::PathBuf>) -> Immutable {
+        let paths: Vec<_> = paths.into_iter().filter(|p| p.exists()).collect();
+        for path in &paths {
+            let status = std::process::Command::new("chattr")
+                .arg("+i")
+                .arg(path)
+                .status()
+                .expect("run chattr");
+            assert!(status.success(), "chattr {path:?} (needs root on ext4)");
+        }
+        Immutable(paths)
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        for path in &self.0 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(path)
+                .status();
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_read_only_data_directory_refuses_writes_with_503_and_keeps_reads() {
+    if std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+        return; // The SQLite file's directory; PostgreSQL keeps its own.
+    }
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let first = admin
+        .draft(json!({"title": "Bài trước khi khoá thư mục"}))
+        .await;
+    let first = first["id"].as_str().expect("id").to_owned();
+    admin.publish(&first, None).await;
+    let db = std::path::PathBuf::from(&app.database_url);
+    // Not the `-shm` index: SQLite maps it into memory, and a mapped page
+    // that cannot be written is a SIGBUS, as on any file system; a data
+    // directory turned read-only under a running server is the database
+    // file, its log and the directory.
+    let files: Vec<std::path::PathBuf> = ["", "-wal"]
+        .iter()
+        .map(|suffix| std::path::PathBuf::from(format!("{}{suffix}", app.database_url)))
+        .chain([app.data_dir.clone()])
+        .collect();
+    let locked = Immutable::set(files);
+    let res = admin
+        .post(
+            "/api/v1/articles",
+            json!({"title": "Bài khi thư mục chỉ đọc"}),
+        )
+        .await;
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    let reads = [
+        app.anon()
+            .get(&format!("/api/v1/articles/{first}"))
+            .await
+            .status(),
+        app.anon().get("/api/v1/articles?limit=5").await.status(),
+    ];
+    drop(locked);
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
+    assert_eq!(reads, [StatusCode::OK, StatusCode::OK]);
+    let after = admin
+        .draft(json!({"title": "Bài sau khi mở khoá thư mục"}))
+        .await;
+    admin
+        .get_ok(&format!(
+            "/api/v1/articles/{}",
+            after["id"].as_str().expect("id")
+        ))
+        .await;
+    assert!(db.exists());
+}

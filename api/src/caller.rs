@@ -182,14 +182,20 @@ impl FromRequest for AuthUser {
 
 /// The caller if a valid credential came with the request, else an
 /// anonymous reader. A credential that is sent but invalid is still
-/// refused. A `read` API key reads as the public.
+/// refused. A `read` API key reads as the public (and is noted, so a
+/// refusal can name the key's scope rather than a missing token).
 #[derive(Debug, Clone)]
-pub struct Viewer(pub Option<AuthUser>);
+pub struct Viewer(pub Option<AuthUser>, bool);
 
 impl Viewer {
     /// True for any logged-in staff member (or a preview or write key).
     pub fn is_staff(&self) -> bool {
         self.0.is_some()
+    }
+
+    /// True when the request came with a `read` API key.
+    pub fn has_read_key(&self) -> bool {
+        self.1
     }
 }
 
@@ -200,10 +206,12 @@ impl FromRequest for Viewer {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let user = authenticate(req).await?;
-            Ok(Viewer(user.filter(|u| {
-                u.key.as_ref().is_none_or(|k| k.scope != Scope::Read)
-            })))
+            match authenticate(req).await? {
+                Some(user) if user.key.as_ref().is_some_and(|k| k.scope == Scope::Read) => {
+                    Ok(Viewer(None, true))
+                }
+                user => Ok(Viewer(user, false)),
+            }
         })
     }
 }

@@ -194,6 +194,7 @@ enum After {
         NotModified,
         SearchListErrors,
         (status = 401, description = "`status` asked without an access token (`token_missing`), or a token or API key sent that is not usable (`token_invalid`, `token_expired`, `session_revoked`, `api_key_invalid`, `api_key_revoked`, `api_key_expired`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`status` asked with a `read` API key (`api_key_scope`): it lists what the public reads", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown category, author or tag (`category_not_found`, `author_not_found`, `tag_not_found`)", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list_articles(
@@ -204,6 +205,11 @@ pub async fn list_articles(
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
+    if query.status.is_some() && viewer.has_read_key() {
+        return Err(Code::ApiKeyScope.err(
+            "a read API key lists published articles only; `status` needs a preview or write key",
+        ));
+    }
     if query.status.is_some() && viewer.0.is_none() {
         return Err(Code::TokenMissing.err("listing by status needs an access token"));
     }
