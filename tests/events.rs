@@ -226,8 +226,11 @@ async fn two_instances_on_one_database_record_each_scheduled_event_once() {
             .await;
         drafts.push(id_of(&article));
     }
-    let at = Utc::now() + Span::milliseconds(1500);
-    let until = at + Span::milliseconds(1000);
+    // Far enough ahead that all eight publications are in before their
+    // time even on a loaded machine (the two instances' loops and the
+    // audit log all write to one SQLite file).
+    let at = Utc::now() + Span::milliseconds(4000);
+    let until = at + Span::milliseconds(1500);
     let mut ids = Vec::new();
     for id in drafts {
         editor
@@ -242,7 +245,7 @@ async fn two_instances_on_one_database_record_each_scheduled_event_once() {
     // Readers of the second instance see the articles when their time comes.
     let path = format!("/api/v1/articles/{}", ids[0]);
     let mut seen = false;
-    for _ in 0..200 {
+    for _ in 0..500 {
         if second.anon().get(&path).await.status() == StatusCode::OK {
             seen = true;
             break;
