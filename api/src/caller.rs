@@ -57,19 +57,21 @@ impl AuthUser {
 }
 
 /// What came to prove who is calling.
-enum Credential {
+pub enum Credential {
     /// A JWT access token.
     Token(String),
     /// An API key.
     Key(String),
 }
 
-fn credential(req: &HttpRequest) -> Result<Option<Credential>, ApiError> {
-    let key = req
-        .headers()
+/// The credential in `headers`, if any: an API key in `X-Api-Key` or
+/// `Authorization: Bearer tsk_...`, else an access token. Both headers at
+/// once, or a malformed one, are refused.
+pub fn credential(headers: &header::HeaderMap) -> Result<Option<Credential>, ApiError> {
+    let key = headers
         .get("x-api-key")
         .map(|v| v.to_str().unwrap_or_default().trim().to_owned());
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
         return match key {
             Some(key) if key.starts_with(KEY_PREFIX) => Ok(Some(Credential::Key(key))),
             Some(_) => Err(Code::ApiKeyInvalid.err("X-Api-Key must be an API key, `tsk_...`")),
@@ -99,7 +101,7 @@ fn credential(req: &HttpRequest) -> Result<Option<Credential>, ApiError> {
 }
 
 async fn authenticate(req: HttpRequest) -> Result<Option<AuthUser>, ApiError> {
-    let Some(credential) = credential(&req)? else {
+    let Some(credential) = credential(req.headers())? else {
         return Ok(None);
     };
     let state = req

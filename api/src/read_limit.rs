@@ -270,13 +270,10 @@ pub async fn share(pool: &Pool, limiter: &Arc<ReadLimiter>) {
         })
         .map_err(|e| e.to_string())
     })
-    .await;
+    .await
+    .unwrap_or_else(|e| Err(e.to_string()));
     match result {
-        Ok(Ok(totals)) => limiter.absorb(start, totals),
-        Ok(Err(cause)) => {
-            tracing::warn!(%cause, "read counts not shared; kept for the next share");
-            limiter.give_back(start, keep);
-        }
+        Ok(totals) => limiter.absorb(start, totals),
         Err(cause) => {
             tracing::warn!(%cause, "read counts not shared; kept for the next share");
             limiter.give_back(start, keep);
