@@ -56,6 +56,9 @@ pub struct Config {
     /// Bytes the cache of public reads may hold, bodies and keys
     /// (`TOASOAN_READ_CACHE_BYTES`, default 64 MiB).
     pub read_cache_bytes: u64,
+    /// Bytes of a SQLite database file its inline readers map into memory
+    /// (`PRAGMA mmap_size`; 0: read with system calls).
+    pub sqlite_mmap_bytes: u64,
     /// How often counted article views are written
     /// (`TOASOAN_VIEWS_FLUSH_SECS`, default 10).
     pub views_flush: Duration,
@@ -378,6 +381,7 @@ impl Config {
                 0..=3_600_000,
             )?),
             read_cache_bytes: number(&get, "TOASOAN_READ_CACHE_BYTES", 64 << 20, 0..=1 << 40)?,
+            sqlite_mmap_bytes: number(&get, "TOASOAN_SQLITE_MMAP_BYTES", 0, 0..=1 << 40)?,
             views_flush: Duration::from_secs(number(
                 &get,
                 "TOASOAN_VIEWS_FLUSH_SECS",

@@ -238,6 +238,8 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         window: config.login_window,
     }));
     let read_limits = Arc::new(crate::read_limit::ReadLimiter::new(config.read_limits));
+    let inline =
+        toasoan_persistence::InlineReader::for_url(&config.database_url, config.sqlite_mmap_bytes)?;
     let state = AppState {
         pool,
         tokens,
@@ -257,6 +259,7 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         reads,
         key_uses: Arc::default(),
         read_limits,
+        inline,
     };
     crate::read_limit::spawn_sharer(state.pool.clone(), state.read_limits.clone());
     readership::spawn_flusher(

@@ -9,7 +9,7 @@ use crate::read_cache::ReadCache;
 use crate::readership::ViewCounter;
 use actix_web::web;
 use std::sync::Arc;
-use toasoan_persistence::{DbConn, Pool};
+use toasoan_persistence::{DbConn, InlineReader, Pool};
 
 /// What every request can reach.
 #[derive(Clone)]
@@ -49,9 +49,33 @@ pub struct AppState {
     pub key_uses: Arc<crate::auth::KeyUses>,
     /// Public reads counted per client, when limited.
     pub read_limits: Arc<crate::read_limit::ReadLimiter>,
+    /// Point reads on the async worker itself (SQLite only; see
+    /// `toasoan_persistence::inline`).
+    pub inline: Option<InlineReader>,
 }
 
 impl AppState {
+    /// Runs a point read (one indexed lookup) on this thread's own SQLite
+    /// reader, without the blocking-thread hop and pool checkout of
+    /// [`AppState::db`]; on PostgreSQL, or when the reader is unavailable
+    /// or the read fails there, it runs through [`AppState::db`] instead.
+    pub async fn point_read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: Fn(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        if let Some(reader) = &self.inline {
+            match reader.read(&work) {
+                Some(Ok(found)) => return Ok(found),
+                Some(Err(e)) => {
+                    tracing::debug!(cause = %e, "inline read failed; retried on the pool")
+                }
+                None => {}
+            }
+        }
+        self.db(work).await
+    }
+
     /// Runs database work on the blocking pool, never on the async executor.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where

@@ -104,9 +104,17 @@ impl ManageConnection for Manager {
         }
     }
 
+    /// Checked on every checkout. A PostgreSQL connection may have been
+    /// closed by the server while idle: one round trip tells. A SQLite
+    /// connection is a file handle in this process and cannot go stale, so
+    /// it skips the query (a statement prepared and run on every read).
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        match conn {
+            DbConn::Pg(pg) => pg
+                .batch_execute("SELECT 1")
+                .map_err(r2d2::Error::QueryError),
+            DbConn::Sqlite(_) => Ok(()),
+        }
     }
 
     fn has_broken(&self, conn: &mut DbConn) -> bool {

@@ -5,6 +5,7 @@
 
 pub mod conn;
 pub mod error;
+pub mod inline;
 pub mod models;
 pub mod queries;
 pub mod schema;
@@ -16,3 +17,4 @@ pub use conn::{
     write_tx_unseen, writes_committed,
 };
 pub use error::{DbError, Unique};
+pub use inline::InlineReader;

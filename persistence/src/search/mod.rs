@@ -7,7 +7,7 @@
 mod engine;
 mod index;
 pub(crate) mod rank;
-mod sql;
+pub(crate) mod sql;
 
 pub use index::{articles_by_author, articles_by_tag, index_article, index_articles, reindex_all};
 

@@ -1,5 +1,5 @@
-//! Hand-written SQL with a varying number of bound values, for the one
-//! place (search) whose statements differ per backend: placeholders are
+//! Hand-written SQL with a varying number of bound values, for statements
+//! that differ per backend (search, batched view counts): placeholders are
 //! `?` on SQLite and `$n` on PostgreSQL, and the binding happens on the
 //! backend's own connection.
 

@@ -504,7 +504,7 @@ async fn read_for_readers(
     }
     let ticket = state.reads.ticket();
     let (read, not_after) = state
-        .db(move |conn| reader_lookup(conn, &key, Utc::now()))
+        .point_read(move |conn| reader_lookup(conn, &key, Utc::now()))
         .await?;
     let read = std::sync::Arc::new(read);
     let response = send_read(state, req, &read);
@@ -527,7 +527,7 @@ fn reader_lookup(
         && doc.is_public(now)
     {
         let unpublish_at = doc.unpublish_at.map(time::from_db);
-        let body = stored::with_views(&doc.document, doc.views.unwrap_or(0));
+        let body = stored::with_views(&doc.document.0, doc.views.unwrap_or(0));
         let read = Read::Article {
             id: doc.id,
             body: body.into(),

@@ -9,7 +9,8 @@ use crate::error::ApiError;
 use crate::pagination::PageMeta;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use toasoan_domain::article::{Article, PublicStatus};
 use toasoan_persistence::queries::documents::{self, EntryRow, StoredDocument};
 use toasoan_persistence::queries::{articles, corrections};
@@ -104,10 +105,21 @@ pub fn push_with_views(out: &mut String, stored: &str, views: i64) {
     }
 }
 
-/// A stored document with the live view count spliced in.
-pub fn with_views(stored: &str, views: i64) -> String {
-    let mut out = String::with_capacity(stored.len() + 20);
-    push_with_views(&mut out, stored, views);
+/// A stored document (its bytes, as stored) with the live view count
+/// spliced in.
+pub fn with_views(stored: &[u8], views: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stored.len() + 20);
+    match stored
+        .windows(VIEWS.len())
+        .position(|w| w == VIEWS.as_bytes())
+    {
+        Some(at) => {
+            out.extend_from_slice(&stored[..at]);
+            let _ = write!(out, "\"view_count\":{views},");
+            out.extend_from_slice(&stored[at + VIEWS.len()..]);
+        }
+        None => out.extend_from_slice(stored),
+    }
     out
 }
 
@@ -190,9 +202,10 @@ mod tests {
     #[test]
     fn the_view_count_is_spliced_into_the_first_counter_only() {
         let stored = r#"{"title":"\"view_count\":0,","view_count":0,"version":2}"#;
-        assert_eq!(
-            with_views(stored, 1520),
-            r#"{"title":"\"view_count\":0,","view_count":1520,"version":2}"#
-        );
+        let expected = r#"{"title":"\"view_count\":0,","view_count":1520,"version":2}"#;
+        assert_eq!(with_views(stored.as_bytes(), 1520), expected.as_bytes());
+        let mut page = String::new();
+        push_with_views(&mut page, stored, 1520);
+        assert_eq!(page, expected);
     }
 }
