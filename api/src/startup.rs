@@ -52,6 +52,20 @@ pub fn open_database(config: &Config) -> Result<Pool, StartError> {
     Ok(pool)
 }
 
+/// Says so when the search index is empty while articles exist (searches
+/// find nothing until `toasoan reindex`); start-up never reindexes itself.
+fn warn_if_unindexed(pool: &Pool) {
+    let missing = pool
+        .get()
+        .map_err(toasoan_persistence::DbError::from)
+        .and_then(|mut conn| toasoan_persistence::search::index_missing(&mut conn));
+    if let Ok(true) = missing {
+        tracing::warn!(
+            "the search index is empty while articles exist: searches find nothing until `toasoan reindex` is run (see README, Upgrading)"
+        );
+    }
+}
+
 /// Creates the first admin from the configuration when no account exists.
 pub fn bootstrap_admin(pool: &Pool, config: &Config) -> Result<(), StartError> {
     let Some((email, password)) = &config.admin else {
@@ -207,6 +221,7 @@ fn write_new_secret(path: &Path) -> Result<Vec<u8>, StartError> {
 /// running server and the address it listens on.
 pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
     let pool = open_database(&config)?;
+    warn_if_unindexed(&pool);
     bootstrap_admin(&pool, &config)?;
     let secret = jwt_secret(&config, &pool)?;
     let passwords = Arc::new(auth::Passwords::new(config.argon2).map_err(StartError::Io)?);

@@ -187,6 +187,23 @@ pub fn reindex_all(conn: &mut DbConn, progress: &mut dyn FnMut(u64, u64)) -> Res
     Ok(done)
 }
 
+#[derive(QueryableByName)]
+struct Missing {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    missing: bool,
+}
+
+/// True when articles exist but the search index holds none of them: a
+/// database from before search, or one whose index a migration rebuilt
+/// empty (2026-12-07-001940 on SQLite). `toasoan reindex` fills it.
+pub fn index_missing(conn: &mut DbConn) -> Result<bool, DbError> {
+    let mut sql = Sql::for_conn(conn);
+    sql.push(
+        "SELECT (EXISTS (SELECT 1 FROM articles) AND NOT EXISTS (SELECT 1 FROM article_search)) AS missing",
+    );
+    Ok(sql.load::<Missing>(conn)?.pop().is_some_and(|m| m.missing))
+}
+
 /// Articles whose byline names the author (to reindex after a rename).
 pub fn articles_by_author(conn: &mut DbConn, author_id: &str) -> Result<Vec<String>, DbError> {
     Ok(article_authors::table

@@ -9,7 +9,9 @@ mod index;
 pub(crate) mod rank;
 pub(crate) mod sql;
 
-pub use index::{articles_by_author, articles_by_tag, index_article, index_articles, reindex_all};
+pub use index::{
+    articles_by_author, articles_by_tag, index_article, index_articles, index_missing, reindex_all,
+};
 
 use crate::models::article::ArticleSummaryRow;
 use crate::queries::articles::{ListQuery, Visibility};

@@ -1,14 +1,15 @@
 //! `toasoan_bm25`, an FTS5 ranking function registered on every SQLite
 //! connection: FTS5's own `bm25` (same formula, same constants, same
 //! column weights), except that each phrase's document frequency comes from
-//! a per-connection cache instead of being counted again by every search.
+//! a cache shared by the connections instead of being counted again by every search.
 //!
 //! FTS5 stores no document frequencies: `bm25` counts them on its first row
 //! by walking every match of each phrase in the whole table
 //! (`xQueryPhrase`). For the common words of a two-word query at 100 000
 //! articles that walk was nearly all of a search's cost (15–20 ms of it),
 //! however few rows the search then ranks. A frequency is a slowly moving
-//! statistic of the corpus, so a counted one is reused while it is fresh:
+//! statistic of the corpus, so a counted one is reused, by every connection
+//! of the process to the same database file, while it is fresh:
 //! for `FRESH` and while the table's row count stays within 1 % of the
 //! count it was taken at (any change at all in a small table). Rankings can
 //! therefore differ from `bm25`'s only by the articles written in the
@@ -23,13 +24,14 @@ use libsqlite3_sys as ffi;
 use std::collections::HashMap;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex, Once};
 use std::time::{Duration, Instant};
 
 /// How long a counted document frequency is reused.
 const FRESH: Duration = Duration::from_secs(60);
-/// Most frequencies kept per connection; the cache empties when full.
-const CAPACITY: usize = 10_000;
+/// Most frequencies kept in the process; the cache empties when full.
+const CAPACITY: usize = 50_000;
 /// Column weights the function reads before the phrase keys.
 pub(crate) const COLUMNS: usize = 5;
 /// bm25 constants, as FTS5's own.
@@ -43,8 +45,21 @@ struct Counted {
     at: Instant,
 }
 
-/// The per-connection cache, by phrase key.
-type Cache = Mutex<HashMap<Vec<u8>, Counted>>;
+/// The frequencies counted in this process, by database and phrase key
+/// (`scope` of the connection, then the key). One for every connection:
+/// with a cache per connection, each of the pool's connections counted
+/// every word again, and concurrent searches, each on its own connection,
+/// mostly met cold caches.
+static CACHE: LazyLock<Mutex<HashMap<Vec<u8>, Counted>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// What a connection's frequencies are filed under: its database file's
+/// path, or for a database without one (in memory, temporary) a name of
+/// its own.
+struct Scope(Vec<u8>);
+
+/// Numbers the connections to databases without a file.
+static UNNAMED: AtomicU64 = AtomicU64::new(0);
 
 /// What one statement's ranking needs for every row: computed on its first.
 struct Statement {
@@ -98,25 +113,35 @@ unsafe extern "C" fn init(
         let Some(create) = api.as_ref().and_then(|a| a.xCreateFunction) else {
             return ffi::SQLITE_ERROR;
         };
-        let cache: *mut Cache = Box::into_raw(Box::new(Mutex::new(HashMap::new())));
+        let file = ffi::sqlite3_db_filename(db, c"main".as_ptr());
+        let mut scope = if file.is_null() {
+            Vec::new()
+        } else {
+            CStr::from_ptr(file).to_bytes().to_vec()
+        };
+        if scope.is_empty() {
+            scope = format!(":unnamed:{}", UNNAMED.fetch_add(1, Ordering::Relaxed)).into_bytes();
+        }
+        scope.push(0);
+        let scope: *mut Scope = Box::into_raw(Box::new(Scope(scope)));
         let rc = create(
             api,
             c"toasoan_bm25".as_ptr(),
-            cache.cast(),
+            scope.cast(),
             Some(rank),
-            Some(drop_cache),
+            Some(drop_scope),
         );
         if rc != ffi::SQLITE_OK {
-            drop(Box::from_raw(cache));
+            drop(Box::from_raw(scope));
         }
         rc
     }
 }
 
-unsafe extern "C" fn drop_cache(cache: *mut c_void) {
-    // SAFETY: the pointer is the `Box<Cache>` given to xCreateFunction,
+unsafe extern "C" fn drop_scope(scope: *mut c_void) {
+    // SAFETY: the pointer is the `Box<Scope>` given to xCreateFunction,
     // which SQLite hands back once, when the function goes.
-    unsafe { drop(Box::from_raw(cache.cast::<Cache>())) }
+    unsafe { drop(Box::from_raw(scope.cast::<Scope>())) }
 }
 
 unsafe extern "C" fn free_statement(p: *mut c_void) {
@@ -223,13 +248,13 @@ unsafe fn score(
 }
 
 /// The statement's IDFs and average document length, as `bm25` computes
-/// them, with document frequencies from the connection's cache.
+/// them, with document frequencies from the process's cache.
 unsafe fn statistics(
     api: &ffi::Fts5ExtensionApi,
     fts: *mut ffi::Fts5Context,
     keys: &[*mut ffi::sqlite3_value],
 ) -> Result<Statement, &'static CStr> {
-    // SAFETY: as in `rank`; the user data is the connection's `Cache`.
+    // SAFETY: as in `rank`; the user data is the connection's `Scope`.
     unsafe {
         let (mut rows, mut tokens) = (0_i64, 0_i64);
         if call!(api, xRowCount)(fts, &raw mut rows) != ffi::SQLITE_OK
@@ -242,11 +267,12 @@ unsafe fn statistics(
         } else {
             1.0
         };
-        let cache = &*call!(api, xUserData)(fts).cast::<Cache>();
+        let scope = &*call!(api, xUserData)(fts).cast::<Scope>();
         let mut idf = Vec::with_capacity(keys.len());
         for (i, key) in keys.iter().enumerate() {
-            let key = value_bytes(*key);
-            let cached = cache
+            let mut key = value_bytes(*key);
+            key.splice(0..0, scope.0.iter().copied());
+            let cached = CACHE
                 .lock()
                 .ok()
                 .and_then(|c| c.get(&key).filter(|k| fresh(k, rows)).map(|k| k.hits));
@@ -255,7 +281,7 @@ unsafe fn statistics(
                 None => {
                     let phrase = c_int::try_from(i).unwrap_or(c_int::MAX);
                     let hits = document_frequency(api, fts, phrase)?;
-                    if let Ok(mut c) = cache.lock() {
+                    if let Ok(mut c) = CACHE.lock() {
                         if c.len() >= CAPACITY {
                             c.clear();
                         }

@@ -486,15 +486,48 @@ fn reindex_all_rebuilds_the_index_from_the_articles() {
                 "INSERT INTO article_search (article_search) VALUES ('delete-all')"
             }
         };
+        assert!(!index_missing(conn).unwrap());
         diesel::sql_query(clear).execute(conn).unwrap();
         assert!(find(conn, "hoc sinh").is_empty());
+        // What start-up warns about.
+        assert!(index_missing(conn).unwrap());
         let mut seen = Vec::new();
         let done = reindex_all(conn, &mut |done, total| seen.push((done, total))).unwrap();
+        assert!(!index_missing(conn).unwrap());
         assert_eq!(done, 2);
         assert_eq!(seen.last(), Some(&(2, 2)));
         let mut found = find(conn, "hoc sinh");
         found.sort();
         assert_eq!(found, vec![a, b]);
+    });
+}
+
+#[test]
+fn the_last_word_matches_as_a_prefix_of_any_length() {
+    each_backend(|conn| {
+        let a = article(conn, "Tuyên truyền nghiệp vụ", "", "Công tác thông tin", 1);
+        let b = article(conn, "Tuyển sinh", "", "Nghiêm túc", 2);
+        for q in [
+            "tuyen tr",
+            "tuyen tru",
+            "tuyen truy",
+            "tuyen truye",
+            "tuyen truyen",
+            "vu nghi",
+            "vu nghie",
+            "vu nghiep",
+            "tuyên truyề",
+            "cong thong ti",
+        ] {
+            assert_eq!(find(conn, q), vec![a.clone()], "{q}");
+        }
+        let mut both = find(conn, "tuye");
+        both.sort();
+        assert_eq!(both, vec![a.clone(), b.clone()]);
+        // Both fold to `tuyen`; the one keeping the typed marks ranks first.
+        assert_eq!(find(conn, "tuyển"), vec![b.clone(), a.clone()]);
+        assert_eq!(find(conn, "sinh nghie"), vec![b]);
+        assert!(find(conn, "tuyen truyenx").is_empty());
     });
 }
 

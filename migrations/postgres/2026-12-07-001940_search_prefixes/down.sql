@@ -1,0 +1,2 @@
+-- Nothing changes on PostgreSQL (see up.sql).
+SELECT 1;
