@@ -3,8 +3,10 @@
 
 #![expect(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 
+mod common;
+
 use chrono::{Duration, NaiveDateTime};
-use diesel::{Connection, PgConnection, RunQueryDsl};
+use common::db;
 use toasoan_domain::block::Block;
 use toasoan_domain::image::{FocalPoint, Image, search_text};
 use toasoan_domain::image_file::{ImageFormat, Rendition};
@@ -12,52 +14,8 @@ use toasoan_domain::slug::Slug;
 use toasoan_persistence::models::article::NewArticle;
 use toasoan_persistence::models::image::{ImageChanges, ImageRow, renditions_json};
 use toasoan_persistence::queries::{articles, images};
-use toasoan_persistence::{DbError, PooledConn, connect, migrate, time};
+use toasoan_persistence::{DbError, time};
 use uuid::Uuid;
-
-struct Db {
-    conn: PooledConn,
-    _dir: tempfile::TempDir,
-    drop_pg: Option<(String, String)>,
-}
-
-impl Drop for Db {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.drop_pg
-            && let Ok(mut conn) = PgConnection::establish(admin)
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&mut conn);
-        }
-    }
-}
-
-fn db() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let (url, drop_pg) = match std::env::var("TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-    {
-        Some(admin) => {
-            let name = format!("toasoan_images_{}", Uuid::now_v7().simple());
-            let mut conn = PgConnection::establish(&admin).unwrap();
-            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-                .execute(&mut conn)
-                .unwrap();
-            let root = admin.rsplit_once('/').unwrap().0.to_owned();
-            (format!("{root}/{name}"), Some((admin, name)))
-        }
-        None => (dir.path().join("t.db").to_string_lossy().into_owned(), None),
-    };
-    let pool = connect(&url, 1).unwrap();
-    let mut conn = pool.get().unwrap();
-    migrate(&mut conn).unwrap();
-    Db {
-        conn,
-        _dir: dir,
-        drop_pg,
-    }
-}
 
 fn image(hash: &str, caption: Option<&str>, credit: Option<&str>, at: NaiveDateTime) -> ImageRow {
     let renditions = vec![Rendition {
