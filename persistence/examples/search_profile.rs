@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use toasoan_domain::search::SearchQuery;
-use toasoan_persistence::queries::articles::{ListQuery, Visibility};
+use toasoan_persistence::queries::articles::ListQuery;
 use toasoan_persistence::{search, time};
 
 fn query_of(line: &str) -> Option<String> {
@@ -65,19 +65,7 @@ fn main() {
                         let Some(query) = queries.get(i) else { break };
                         let t0 = Instant::now();
                         let mut conn = pool.get().expect("conn");
-                        let filters = ListQuery {
-                            visibility: Visibility::Public { now: time::now() },
-                            category_ids: None,
-                            author_id: None,
-                            tag_id: None,
-                            featured: None,
-                            created_by: None,
-                            published_after: None,
-                            published_before: None,
-                            ids: None,
-                            after: None,
-                            limit: 21,
-                        };
+                        let filters = ListQuery::public(time::now(), 21);
                         let hits =
                             search::search(&mut conn, query, &filters, None).expect("search");
                         let ids: Vec<String> = hits.iter().map(|h| h.row.id.clone()).collect();

@@ -78,6 +78,25 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
+impl ListQuery {
+    /// The first `limit` articles readers see at `now`, unfiltered.
+    pub fn public(now: NaiveDateTime, limit: i64) -> Self {
+        Self {
+            visibility: Visibility::Public { now },
+            category_ids: None,
+            author_id: None,
+            tag_id: None,
+            featured: None,
+            created_by: None,
+            published_after: None,
+            published_before: None,
+            ids: None,
+            after: None,
+            limit,
+        }
+    }
+}
+
 /// What readers see, as SQL: published, due at `at`, and not expired at
 /// `at`. It mirrors `toasoan_domain::article::visible_to_readers` (a test
 /// below checks they agree); every public query (lists, feeds, counts,
@@ -730,19 +749,8 @@ mod tests {
 
     fn query() -> ListQuery {
         ListQuery {
-            visibility: Visibility::Public {
-                now: crate::time::now(),
-            },
-            category_ids: None,
-            author_id: None,
-            tag_id: None,
-            featured: None,
-            created_by: None,
-            published_after: None,
-            published_before: None,
-            ids: None,
             after: Some(Position::Published(crate::time::now(), "x".into())),
-            limit: 21,
+            ..ListQuery::public(crate::time::now(), 21)
         }
     }
 

@@ -165,19 +165,7 @@ fn tag(conn: &mut DbConn, name: &str) -> String {
 }
 
 fn public(limit: i64) -> ListQuery {
-    ListQuery {
-        visibility: Visibility::Public { now: time::now() },
-        category_ids: None,
-        author_id: None,
-        tag_id: None,
-        featured: None,
-        created_by: None,
-        published_after: None,
-        published_before: None,
-        ids: None,
-        after: None,
-        limit,
-    }
+    ListQuery::public(time::now(), limit)
 }
 
 fn find(conn: &mut DbConn, q: &str) -> Vec<String> {

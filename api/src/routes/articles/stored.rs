@@ -9,7 +9,6 @@ use crate::error::ApiError;
 use crate::pagination::PageMeta;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use toasoan_domain::article::{Article, PublicStatus};
 use toasoan_persistence::queries::documents::{self, EntryRow, StoredDocument};
@@ -92,27 +91,13 @@ pub fn render(conn: &mut DbConn, ids: &[String]) -> Result<(), ApiError> {
 /// quote is escaped).
 const VIEWS: &str = "\"view_count\":0,";
 
-/// Appends stored JSON to `out` with the live view count spliced in.
-pub fn push_with_views(out: &mut String, stored: &str, views: i64) {
-    match stored.find(VIEWS) {
-        Some(at) => {
-            out.push_str(&stored[..at]);
-            out.push_str("\"view_count\":");
-            let _ = write!(out, "{views},");
-            out.push_str(&stored[at + VIEWS.len()..]);
-        }
-        None => out.push_str(stored),
-    }
-}
-
-/// A stored document (its bytes, as stored) with the live view count
-/// spliced in.
-pub fn with_views(stored: &[u8], views: i64) -> Vec<u8> {
-    let mut out = Vec::with_capacity(stored.len() + 20);
-    match stored
+/// Appends stored JSON (its bytes, as stored: the server wrote them) to
+/// `out` with the live view count spliced in.
+pub fn push_with_views(out: &mut Vec<u8>, stored: &[u8], views: i64) {
+    let at = stored
         .windows(VIEWS.len())
-        .position(|w| w == VIEWS.as_bytes())
-    {
+        .position(|w| w == VIEWS.as_bytes());
+    match at {
         Some(at) => {
             out.extend_from_slice(&stored[..at]);
             let _ = write!(out, "\"view_count\":{views},");
@@ -120,13 +105,19 @@ pub fn with_views(stored: &[u8], views: i64) -> Vec<u8> {
         }
         None => out.extend_from_slice(stored),
     }
+}
+
+/// A stored document with the live view count spliced in.
+pub fn with_views(stored: &[u8], views: i64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(stored.len() + 20);
+    push_with_views(&mut out, stored, views);
     out
 }
 
 /// A list page assembled from stored entries, unparsed.
 pub struct StoredPage {
     /// The page's JSON, as `Page<ArticleSummary>` serializes.
-    pub body: String,
+    pub body: Vec<u8>,
     /// The cursor of the next page.
     pub next_cursor: Option<String>,
 }
@@ -178,20 +169,22 @@ pub fn page(
         .iter()
         .map(|r| r.list_entry.as_ref().map_or(2048, String::len))
         .sum();
-    let mut body = String::with_capacity(entries + rows.len() * 8 + 200);
-    body.push_str("{\"data\":[");
+    let mut body = Vec::with_capacity(entries + rows.len() * 8 + 200);
+    body.extend_from_slice(b"{\"data\":[");
     for (i, row) in rows.iter().enumerate() {
         if i > 0 {
-            body.push(',');
+            body.push(b',');
         }
         match &row.list_entry {
-            Some(entry) => push_with_views(&mut body, entry, row.views.unwrap_or(0)),
-            None => body.push_str(live.get(&row.id).map_or("null", String::as_str)),
+            Some(entry) => push_with_views(&mut body, entry.as_bytes(), row.views.unwrap_or(0)),
+            None => {
+                body.extend_from_slice(live.get(&row.id).map_or("null", String::as_str).as_bytes())
+            }
         }
     }
-    body.push_str("],\"meta\":");
-    body.push_str(&serde_json::to_string(&meta).map_err(ApiError::internal)?);
-    body.push('}');
+    body.extend_from_slice(b"],\"meta\":");
+    serde_json::to_writer(&mut body, &meta).map_err(ApiError::internal)?;
+    body.push(b'}');
     Ok(StoredPage { body, next_cursor })
 }
 
@@ -202,10 +195,9 @@ mod tests {
     #[test]
     fn the_view_count_is_spliced_into_the_first_counter_only() {
         let stored = r#"{"title":"\"view_count\":0,","view_count":0,"version":2}"#;
-        let expected = r#"{"title":"\"view_count\":0,","view_count":1520,"version":2}"#;
-        assert_eq!(with_views(stored.as_bytes(), 1520), expected.as_bytes());
-        let mut page = String::new();
-        push_with_views(&mut page, stored, 1520);
-        assert_eq!(page, expected);
+        assert_eq!(
+            with_views(stored.as_bytes(), 1520),
+            br#"{"title":"\"view_count\":0,","view_count":1520,"version":2}"#
+        );
     }
 }
