@@ -184,6 +184,39 @@ async fn retry_after_is_the_truth_and_refused_attempts_count_nothing() {
 }
 
 #[actix_web::test]
+async fn refused_logins_are_held_before_the_answer() {
+    let tarpit = std::time::Duration::from_millis(600);
+    let app = TestApp::spawn_with(|c| {
+        behind_proxy(c);
+        c.login_max_failures = 1;
+        c.login_tarpit = tarpit;
+    })
+    .await;
+    let here = "198.51.100.55";
+    let res = login_via(&app, here, ADMIN_EMAIL, "doan-bua").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let stored = failures_stored(&app);
+    // Every refusal is held, the first and the ones after it.
+    for _ in 0..2 {
+        let started = std::time::Instant::now();
+        let res = login_via(&app, here, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            started.elapsed() >= tarpit,
+            "a refused login answered after {:?}, before the {tarpit:?} tarpit",
+            started.elapsed()
+        );
+        assert!(retry_after(&res) >= 1);
+        assert_problem(res, StatusCode::TOO_MANY_REQUESTS, "too_many_requests").await;
+    }
+    // Held, not counted: the guesser's wait buys nothing either way.
+    assert_eq!(failures_stored(&app), stored);
+    // Another address is not held.
+    let res = login_via(&app, "198.51.100.56", ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
 async fn password_spraying_spends_the_address_budget() {
     let app = TestApp::spawn_with(|c| {
         behind_proxy(c);

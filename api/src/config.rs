@@ -79,6 +79,10 @@ pub struct Config {
     /// The window failed logins are counted in
     /// (`TOASOAN_LOGIN_WINDOW_SECS`, default 900).
     pub login_window: Duration,
+    /// How long a login refused by the throttle (429) is held before it is
+    /// answered, so a flood of refused guesses costs the server little
+    /// (`TOASOAN_LOGIN_TARPIT_MS`, default 250; 0 answers at once).
+    pub login_tarpit: Duration,
     /// How long audit entries are kept
     /// (`TOASOAN_AUDIT_RETENTION_DAYS`, default 365).
     pub audit_retention: Duration,
@@ -420,6 +424,12 @@ impl Config {
                 "TOASOAN_LOGIN_WINDOW_SECS",
                 900,
                 1..=86_400,
+            )?),
+            login_tarpit: Duration::from_millis(number(
+                &get,
+                "TOASOAN_LOGIN_TARPIT_MS",
+                250,
+                0..=10_000,
             )?),
             audit_retention: Duration::from_secs(
                 86_400 * number(&get, "TOASOAN_AUDIT_RETENTION_DAYS", 365, 1..=36_500)?,

@@ -42,7 +42,7 @@ impl PasswordAttempt {
         let address_hash = state.client_key.hash(&group);
         // A budget this process knows is spent: refused before the database.
         if let Some(wait) = state.login_throttle.remembered(&keys) {
-            return Err(too_many_failures(wait));
+            return Err(refused(state, wait).await);
         }
         let throttle = state.login_throttle.clone();
         let attempt = throttle.begin(keys.clone());
@@ -73,7 +73,7 @@ impl PasswordAttempt {
             })
             .await?;
         if let Some(wait) = throttle.verdict(&attempt, &counted, time::now()) {
-            return Err(too_many_failures(wait));
+            return Err(refused(state, wait).await);
         }
         let this = Self {
             throttle,
@@ -125,6 +125,19 @@ impl Succeeded {
         sessions::remember_address(conn, user_id, &self.address_hash, time::now())?;
         Ok(())
     }
+}
+
+/// A refused attempt, answered only after `TOASOAN_LOGIN_TARPIT_MS`: the
+/// wait holds no thread, no database connection and no CPU, and a client
+/// guessing as fast as it is answered (one request at a time on each
+/// connection, as scripts and wrk do) is slowed to a few refusals a second
+/// per connection instead of taking the cores from readers.
+async fn refused(state: &AppState, wait: u64) -> ApiError {
+    let tarpit = state.config.login_tarpit;
+    if !tarpit.is_zero() {
+        actix_web::rt::time::sleep(tarpit).await;
+    }
+    too_many_failures(wait)
 }
 
 /// 429 with the truthful `Retry-After`.

@@ -68,7 +68,7 @@ pub struct RefreshRequest {
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "Unknown account or wrong password (`invalid_credentials`), same answer and time for both", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Body of the wrong shape", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed logins (`too_many_requests`) for this account from this address, from this address, or (from an address the account never logged in from) for this account; refused attempts are not counted", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many failed logins (`too_many_requests`) for this account from this address, from this address, or (from an address the account never logged in from) for this account; refused attempts are not counted, and are answered only after `TOASOAN_LOGIN_TARPIT_MS` (250 ms by default)", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds until the oldest counted failure leaves the window: a retry then is checked"))),
         (status = 503, description = "Too many password checks are waiting (`service_unavailable`), or the database is unavailable", body = Problem, content_type = "application/problem+json",
             headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
