@@ -438,10 +438,11 @@ pub async fn get_article(
     let viewer = viewer.0;
     let with_jsonld = query.jsonld.unwrap_or(false);
     let shape = Shape::parse(query.fields.as_deref(), None)?;
-    // Media paths become URLs on the origin the client called.
-    let base = crate::published::absolute(&req, "");
+    // JSON-LD's media paths become URLs on the origin the client called
+    // (worked out only when asked for: not on a reader's plain read).
+    let base = || crate::published::absolute(&req, "");
     if let Some(token) = query.preview.as_deref() {
-        let jsonld = with_jsonld.then_some(base);
+        let jsonld = with_jsonld.then(base);
         return preview::read_preview(&state, &req, key, token, &shape, jsonld).await;
     }
     // A reader's plain read: from the read cache, or one trip to the
@@ -449,6 +450,7 @@ pub async fn get_article(
     if viewer.is_none() && !with_jsonld && shape.is_plain() {
         return read_for_readers(&state, &req, key).await;
     }
+    let base = base();
     let found = state
         .db(move |conn| {
             let (row, public) = match readable(conn, &key, viewer.as_ref(), Utc::now())? {
