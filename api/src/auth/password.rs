@@ -3,7 +3,9 @@
 
 use crate::error::ApiError;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 /// argon2id's cost (`TOASOAN_ARGON2_*`): memory in KiB, passes, lanes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,13 +42,46 @@ impl Argon2Cost {
     }
 }
 
+/// How many recent checks' durations are kept.
+const TIMINGS: usize = 32;
+
+/// One answer for an unknown account in this many is a real check of the
+/// dummy hash, so the durations drawn from follow the machine's load now
+/// even when no real account is being logged into.
+const REFRESH_EVERY: u64 = 8;
+
 /// Hashes and checks passwords at one cost.
 pub struct Passwords {
     params: Params,
-    /// A hash no password matches, at this cost, verified when the account
-    /// is unknown so that an unknown account and a wrong password take the
-    /// same time.
+    /// A hash no password matches, at this cost: checked (and timed) when
+    /// no check has been timed yet.
     dummy: OnceLock<String>,
+    /// How long the last checks took.
+    timings: Mutex<Timings>,
+    /// Answers given for unknown accounts.
+    unknown: AtomicU64,
+}
+
+/// A ring of the last [`TIMINGS`] check durations.
+#[derive(Default)]
+struct Timings {
+    recent: Vec<Duration>,
+    next: usize,
+}
+
+impl Timings {
+    fn record(&mut self, took: Duration) {
+        if self.recent.len() < TIMINGS {
+            self.recent.push(took);
+        } else {
+            self.recent[self.next] = took;
+        }
+        self.next = (self.next + 1) % TIMINGS;
+    }
+
+    fn sample(&self) -> Option<Duration> {
+        (!self.recent.is_empty()).then(|| self.recent[rand::random_range(0..self.recent.len())])
+    }
 }
 
 impl std::fmt::Debug for Passwords {
@@ -63,6 +98,8 @@ impl Passwords {
         Ok(Self {
             params: cost.params()?,
             dummy: OnceLock::new(),
+            timings: Mutex::default(),
+            unknown: AtomicU64::new(0),
         })
     }
 
@@ -79,15 +116,50 @@ impl Passwords {
     }
 
     /// Checks a password against a stored hash (at whatever cost the hash
-    /// says: its PHC string carries its parameters), or against the dummy
-    /// hash when there is no account. Slow on purpose.
+    /// says: its PHC string carries its parameters). Slow on purpose.
+    ///
+    /// Without an account (`None`) the answer is `false` after as long as
+    /// a check takes: a duration drawn from the last checks' own, slept on
+    /// this password thread, which holds its slot as a check would. An
+    /// unknown account and a wrong password thus take the same time from
+    /// the same distribution (no answer tells which accounts exist), but
+    /// a flood of guessed e-mails costs a timer each instead of an argon2id
+    /// pass through 19 MiB, whose memory traffic slowed every reader (one
+    /// in [`REFRESH_EVERY`] is still a real check of the dummy hash, to keep
+    /// the durations current).
     pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
-        let hash = stored.unwrap_or_else(|| self.dummy());
+        let Some(hash) = stored else {
+            let refresh = self
+                .unknown
+                .fetch_add(1, Ordering::Relaxed)
+                .is_multiple_of(REFRESH_EVERY);
+            let took = self.timings().sample();
+            match took {
+                Some(took) if !refresh => std::thread::sleep(took),
+                // Nothing timed yet (start-up's warm-up still running), or
+                // time to time one again: check the dummy hash.
+                _ => {
+                    self.check(password, self.dummy());
+                }
+            }
+            return false;
+        };
+        self.check(password, hash)
+    }
+
+    /// One argon2id check, timed.
+    fn check(&self, password: &str, hash: &str) -> bool {
+        let started = Instant::now();
         let matches = self
             .argon2()
             .verify_password(password.as_bytes(), hash)
             .is_ok();
-        matches && stored.is_some()
+        self.timings().record(started.elapsed());
+        matches
+    }
+
+    fn timings(&self) -> std::sync::MutexGuard<'_, Timings> {
+        self.timings.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// True when a stored hash is not argon2id at this cost, so it should
@@ -116,9 +188,11 @@ impl Passwords {
         })
     }
 
-    /// Computes the dummy hash now, so the first login is not slower than others.
+    /// Computes the dummy hash and times a check against it now, so the
+    /// first login is not slower than others and an unknown account's
+    /// answer has a duration to take from the start.
     pub fn warm_up(&self) {
-        self.dummy();
+        self.check("", self.dummy());
     }
 }
 
@@ -149,6 +223,32 @@ mod tests {
         assert!(!cheap.needs_rehash(&hash));
         assert!(other.needs_rehash(&hash));
         assert!(cheap.needs_rehash("not a hash"));
+    }
+
+    #[test]
+    fn an_unknown_account_takes_as_long_as_a_check_but_seldom_does_one() {
+        let passwords = Passwords::new(Argon2Cost {
+            memory_kib: 2048,
+            iterations: 2,
+            parallelism: 1,
+        })
+        .expect("valid");
+        let hash = passwords.hash("sông Thu Bồn").expect("hash");
+        for _ in 0..3 {
+            assert!(!passwords.verify("sông Hàn", Some(&hash)));
+        }
+        assert_eq!(passwords.timings().recent.len(), 3);
+        for _ in 0..2 * REFRESH_EVERY {
+            let started = Instant::now();
+            assert!(!passwords.verify("sông Thu Bồn", None));
+            let took = started.elapsed();
+            let fastest = passwords.timings().recent.iter().min().copied();
+            // Never quicker than the quickest check it could stand for.
+            assert!(fastest.is_some_and(|f| took >= f), "{took:?} < {fastest:?}");
+        }
+        // Sixteen unknown accounts, two real checks (of the dummy hash).
+        assert_eq!(passwords.timings().recent.len(), 5);
+        assert!(passwords.verify("sông Thu Bồn", Some(&hash)));
     }
 
     #[test]
