@@ -302,6 +302,46 @@ async fn every_instance_counts_the_same_failures() {
 }
 
 #[actix_web::test]
+async fn guesses_at_unknown_accounts_count_here_at_once_and_everywhere_once_written() {
+    let setup = |c: &mut Config| {
+        behind_proxy(c);
+        c.login_max_failures_per_address = 3;
+        c.login_flush = std::time::Duration::from_millis(50);
+    };
+    let app = TestApp::spawn_with(setup).await;
+    let other = app.spawn_beside(setup).await;
+    let sprayer = "198.51.100.90";
+    for n in 0..3 {
+        let res = login_via(
+            &app,
+            sprayer,
+            &format!("khong-co-{n}@toasoan.test"),
+            "doan-bua",
+        )
+        .await;
+        assert_problem(res, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    // Counted by this instance before they are written.
+    let res = login_via(&app, sprayer, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Written in one batch, three budget keys per failure.
+    let mut stored = 0;
+    for _ in 0..100 {
+        stored = failures_stored(&app);
+        if stored == 9 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(stored, 9, "the held failures were written");
+    // The other instance counts them from the database.
+    let res = login_via(&other, sprayer, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let res = login_via(&other, "198.51.100.91", ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[actix_web::test]
 async fn parallel_guesses_cannot_slip_past_the_last_slot() {
     let app = TestApp::spawn_with(|c| {
         behind_proxy(c);

@@ -83,6 +83,10 @@ pub struct Config {
     /// answered, so a flood of refused guesses costs the server little
     /// (`TOASOAN_LOGIN_TARPIT_MS`, default 250; 0 answers at once).
     pub login_tarpit: Duration,
+    /// How often this instance writes the failed logins on unknown
+    /// accounts it holds in memory (`TOASOAN_LOGIN_FLUSH_MS`, default
+    /// 1 000): other instances count them that much later.
+    pub login_flush: Duration,
     /// How long audit entries are kept
     /// (`TOASOAN_AUDIT_RETENTION_DAYS`, default 365).
     pub audit_retention: Duration,
@@ -430,6 +434,12 @@ impl Config {
                 "TOASOAN_LOGIN_TARPIT_MS",
                 250,
                 0..=10_000,
+            )?),
+            login_flush: Duration::from_millis(number(
+                &get,
+                "TOASOAN_LOGIN_FLUSH_MS",
+                1_000,
+                10..=60_000,
             )?),
             audit_retention: Duration::from_secs(
                 86_400 * number(&get, "TOASOAN_AUDIT_RETENTION_DAYS", 365, 1..=36_500)?,

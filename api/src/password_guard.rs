@@ -11,7 +11,7 @@ use chrono::Duration;
 use std::sync::Arc;
 use toasoan_persistence::models::user::UserRow;
 use toasoan_persistence::queries::sessions;
-use toasoan_persistence::{DbConn, time};
+use toasoan_persistence::{DbConn, Pool, time, write_tx_unseen};
 
 /// One attempt at a password, counted as in flight until it ends.
 pub struct PasswordAttempt {
@@ -20,6 +20,9 @@ pub struct PasswordAttempt {
     counted: Counted,
     keys: LoginKeys,
     address_hash: String,
+    /// The e-mail is an account's: its failures are written before the
+    /// answer, an unknown one's in the next batch.
+    account_exists: bool,
 }
 
 impl PasswordAttempt {
@@ -49,6 +52,7 @@ impl PasswordAttempt {
         let window = throttle.window();
         let largest = throttle.largest();
         let (lookup_keys, known) = (keys.clone(), address_hash.clone());
+        let unwritten = throttle.unwritten_for(&keys, time::now() - window);
         let (user, counted) = state
             .db(move |conn| {
                 let since = time::now() - window;
@@ -72,6 +76,7 @@ impl PasswordAttempt {
                 Ok((user, counted))
             })
             .await?;
+        let counted = counted.with_unwritten(unwritten, largest);
         if let Some(wait) = throttle.verdict(&attempt, &counted, time::now()) {
             return Err(refused(state, wait).await);
         }
@@ -81,6 +86,7 @@ impl PasswordAttempt {
             counted,
             keys,
             address_hash,
+            account_exists: user.is_some(),
         };
         Ok((this, user))
     }
@@ -88,13 +94,16 @@ impl PasswordAttempt {
     /// The password was wrong: the failure is counted in every budget.
     pub async fn failed(self, state: &AppState) -> Result<(), ApiError> {
         let now = time::now();
-        let keys = self.keys.clone();
-        state
-            .write_unseen(move |conn| {
-                sessions::record_failure(conn, &keys.all(), now)?;
-                Ok(())
-            })
-            .await?;
+        let held = !self.account_exists && self.throttle.failed_unwritten(&self.keys, now);
+        if !held {
+            let keys = self.keys.clone();
+            state
+                .write_unseen(move |conn| {
+                    sessions::record_failures(conn, keys.all().map(|key| (key, now)))?;
+                    Ok(())
+                })
+                .await?;
+        }
         self.throttle.failed(&self.attempt, &self.counted, now);
         Ok(())
     }
@@ -107,6 +116,50 @@ impl PasswordAttempt {
         Succeeded {
             pair: self.keys.pair,
             address_hash: self.address_hash,
+        }
+    }
+}
+
+/// Writes the failures on unknown accounts held in memory every `every`,
+/// in one transaction; on failure they stay held for the next write.
+pub fn spawn_failure_writer(pool: Pool, throttle: Arc<LoginThrottle>, every: std::time::Duration) {
+    actix_web::rt::spawn(async move {
+        let mut ticker = actix_web::rt::time::interval(every);
+        loop {
+            ticker.tick().await;
+            write_held_failures(&pool, &throttle).await;
+        }
+    });
+}
+
+/// Writes the failures held in memory; returns how many were written.
+pub async fn write_held_failures(pool: &Pool, throttle: &Arc<LoginThrottle>) -> usize {
+    let failures = throttle.to_write();
+    if failures.is_empty() {
+        return 0;
+    }
+    let pool = pool.clone();
+    let written = actix_web::web::block(move || {
+        let mut conn = pool.get().map_err(|e| e.to_string())?;
+        let batch = failures.iter().map(|(key, at)| (key.as_str(), *at));
+        // Bookkeeping no reader sees: it empties no read cache.
+        write_tx_unseen(&mut conn, |conn| sessions::record_failures(conn, batch))
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(failures)
+    })
+    .await;
+    match written {
+        Ok(Ok(failures)) => {
+            throttle.written(&failures);
+            failures.len()
+        }
+        Ok(Err(cause)) => {
+            tracing::warn!(%cause, "failed logins not written; held for the next write");
+            0
+        }
+        Err(cause) => {
+            tracing::warn!(%cause, "the write of failed logins did not run");
+            0
         }
     }
 }

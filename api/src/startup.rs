@@ -282,6 +282,11 @@ pub fn start(config: Config) -> Result<(Server, SocketAddr), StartError> {
         state.views.clone(),
         state.config.views_flush,
     );
+    crate::password_guard::spawn_failure_writer(
+        state.pool.clone(),
+        state.login_throttle.clone(),
+        state.config.login_flush,
+    );
     crate::due_work::spawn_loop(state.pool.clone(), state.config.due_work_interval);
     crate::housekeeping::spawn_loop(
         state.pool.clone(),

@@ -15,7 +15,14 @@
 //! Only failures count: a refused attempt changes nothing, so `Retry-After`
 //! (the moment the oldest counted failure leaves the window) is the truth,
 //! and a client that obeys it gets its next try. Failures live in the
-//! database, so every instance counts the same ones; this process also
+//! database, so every instance counts the same ones. A failure on an
+//! account that does not exist is first kept here and written with the
+//! others in one transaction every `TOASOAN_LOGIN_FLUSH_MS` (1 s): this
+//! process counts it at once, other instances within the flush interval,
+//! and a flood of guessed e-mails costs one write a second instead of one
+//! per guess (each write makes every SQLite reader start its page cache
+//! afresh). A wrong password on a real account is written before the
+//! answer, as are the successes that forget one. This process also
 //! remembers which budgets are spent, so a flood from a throttled address
 //! is refused without touching the database or argon2. Attempts in flight
 //! count as failures until they end, so parallel guesses cannot slip past
@@ -34,6 +41,11 @@ pub const ADDRESS_REMEMBERED_DAYS: i64 = 365;
 /// Budgets remembered as spent, at most this many (oldest forgotten first;
 /// forgetting only costs a database read).
 const REMEMBERED: usize = 100_000;
+
+/// Failures kept in memory at most (three per attempt): past it, while
+/// the database refuses the writes, a failure is written before the
+/// answer like any other.
+const UNWRITTEN: usize = 30_000;
 
 /// The budgets one attempt is counted in, as the hashed keys stored with
 /// each failure.
@@ -69,6 +81,22 @@ impl LoginKeys {
 #[derive(Debug, Clone, Default)]
 pub struct Recent(pub Vec<NaiveDateTime>);
 
+impl Recent {
+    /// These failures and `more`, newest first, each once, at most `max`.
+    fn merged(mut self, more: Vec<NaiveDateTime>, max: i64) -> Self {
+        let stored = self.0.len();
+        for at in more {
+            if !self.0[..stored].contains(&at) {
+                self.0.push(at);
+            }
+        }
+        self.0.sort_unstable_by(|a, b| b.cmp(a));
+        self.0
+            .truncate(usize::try_from(max.max(1)).unwrap_or(usize::MAX));
+        self
+    }
+}
+
 /// The limits, from the configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct Budgets {
@@ -95,6 +123,20 @@ pub struct Counted {
     pub known_address: bool,
 }
 
+impl Counted {
+    /// Adds the failures this process holds in memory
+    /// ([`LoginThrottle::unwritten_for`]) to those the database counted.
+    pub fn with_unwritten(self, unwritten: [Vec<NaiveDateTime>; 3], max: i64) -> Self {
+        let [pair, address, account] = unwritten;
+        Self {
+            pair: self.pair.merged(pair, max),
+            address: self.address.merged(address, max),
+            account: self.account.merged(account, max),
+            known_address: self.known_address,
+        }
+    }
+}
+
 /// Process-wide throttle state: spent budgets and attempts in flight.
 pub struct LoginThrottle {
     budgets: Budgets,
@@ -104,7 +146,20 @@ pub struct LoginThrottle {
     /// refused in memory for everyone else.
     known: quick_cache::sync::Cache<String, ()>,
     in_flight: Mutex<HashMap<String, i64>>,
+    /// Failures on unknown accounts not yet in the database, per key;
+    /// each stays until the write that stores it has committed.
+    unwritten: Mutex<Held>,
 }
+
+/// Failures kept in memory, per key, and how many in all.
+#[derive(Default)]
+struct Held {
+    by_key: HashMap<String, Vec<NaiveDateTime>>,
+    count: usize,
+}
+
+/// Failures taken from memory to be written, as (key, when).
+pub type Unwritten = Vec<(String, NaiveDateTime)>;
 
 /// An attempt counted as in flight until dropped.
 pub struct Attempt {
@@ -140,6 +195,78 @@ impl LoginThrottle {
             spent: quick_cache::sync::Cache::new(REMEMBERED),
             known: quick_cache::sync::Cache::new(REMEMBERED),
             in_flight: Mutex::new(HashMap::new()),
+            unwritten: Mutex::new(Held::default()),
+        }
+    }
+
+    /// Keeps a failure on an unknown account in memory until the next
+    /// [`Self::to_write`] has stored it; `false` when memory holds
+    /// [`UNWRITTEN`] already and the caller must write it itself.
+    pub fn failed_unwritten(&self, keys: &LoginKeys, at: NaiveDateTime) -> bool {
+        let mut unwritten = self
+            .unwritten
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if unwritten.count + 3 > UNWRITTEN {
+            return false;
+        }
+        for key in keys.all() {
+            unwritten.by_key.entry(key.to_owned()).or_default().push(at);
+            unwritten.count += 1;
+        }
+        true
+    }
+
+    /// The failures of the attempt's budgets kept in memory, since
+    /// `since`. Taken before the database is read, so a failure written
+    /// meanwhile is seen in one of the two ([`Counted::with_unwritten`]
+    /// drops the doubles).
+    pub fn unwritten_for(&self, keys: &LoginKeys, since: NaiveDateTime) -> [Vec<NaiveDateTime>; 3] {
+        let unwritten = self
+            .unwritten
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        keys.all().map(|key| {
+            let times = unwritten
+                .by_key
+                .get(key)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            times.iter().copied().filter(|at| *at > since).collect()
+        })
+    }
+
+    /// Every failure kept in memory, to write; they stay counted here
+    /// until [`Self::written`].
+    pub fn to_write(&self) -> Unwritten {
+        let unwritten = self
+            .unwritten
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        unwritten
+            .by_key
+            .iter()
+            .flat_map(|(key, times)| times.iter().map(|at| (key.clone(), *at)))
+            .collect()
+    }
+
+    /// The failures of [`Self::to_write`] are in the database now.
+    pub fn written(&self, failures: &Unwritten) {
+        let mut unwritten = self
+            .unwritten
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Held { by_key, count } = &mut *unwritten;
+        for (key, at) in failures {
+            if let Some(times) = by_key.get_mut(key) {
+                if let Some(i) = times.iter().position(|t| t == at) {
+                    times.swap_remove(i);
+                    *count -= 1;
+                }
+                if times.is_empty() {
+                    by_key.remove(key);
+                }
+            }
         }
     }
 
@@ -359,5 +486,55 @@ mod tests {
         // A failure that fills the budget is remembered at once.
         throttle.failed(&third, &counted, now);
         assert!(throttle.remembered(&keys("a@b.vn", "g")).is_some());
+    }
+
+    #[test]
+    fn failures_held_in_memory_count_until_written_and_never_twice() {
+        let throttle = throttle();
+        let now = chrono::Utc::now().naive_utc();
+        let since = now - TimeDelta::seconds(900);
+        let guesser = keys("nobody@b.vn", "g");
+        let long_ago = now - TimeDelta::seconds(1_000);
+        assert!(throttle.failed_unwritten(&guesser, long_ago));
+        assert!(throttle.failed_unwritten(&guesser, now));
+        // Another e-mail from the same address shares the address budget.
+        let held = throttle.unwritten_for(&keys("other@b.vn", "g"), since);
+        assert_eq!(
+            held,
+            [vec![], vec![now], vec![]],
+            "only the failure in the window"
+        );
+        // The database already has one of them (written meanwhile) and one
+        // of its own: each is counted once.
+        let stored = Counted {
+            address: ago(now, &[0, 5]),
+            ..Counted::default()
+        };
+        let counted = stored.with_unwritten(held, 10);
+        assert_eq!(counted.address.0, ago(now, &[0, 5]).0);
+        // Written: no longer held.
+        let batch = throttle.to_write();
+        assert_eq!(batch.len(), 6, "three keys per failure: {batch:?}");
+        throttle.written(&batch);
+        assert_eq!(throttle.to_write(), vec![]);
+        assert_eq!(
+            throttle.unwritten_for(&guesser, since),
+            [vec![], vec![], vec![]]
+        );
+    }
+
+    #[test]
+    fn held_failures_are_bounded() {
+        let throttle = throttle();
+        let now = chrono::Utc::now().naive_utc();
+        for n in 0..UNWRITTEN / 3 {
+            let at = now + TimeDelta::microseconds(i64::try_from(n).expect("small"));
+            assert!(throttle.failed_unwritten(&keys(&format!("{n}@b.vn"), "g"), at));
+        }
+        // Full: the caller writes this one itself.
+        assert!(!throttle.failed_unwritten(&keys("last@b.vn", "g"), now));
+        let batch = throttle.to_write();
+        throttle.written(&batch);
+        assert!(throttle.failed_unwritten(&keys("last@b.vn", "g"), now));
     }
 }

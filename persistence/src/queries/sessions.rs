@@ -222,17 +222,17 @@ pub fn active_user(
     )
 }
 
-/// Records one failed login under each of its (hashed) budget keys.
-pub fn record_failure(
+/// Records failed logins, each as the (hashed) budget key it counts in
+/// and when it happened.
+pub fn record_failures<'a>(
     conn: &mut DbConn,
-    key_hashes: &[&str],
-    at: NaiveDateTime,
+    failures: impl IntoIterator<Item = (&'a str, NaiveDateTime)>,
 ) -> Result<(), DbError> {
-    for key in key_hashes {
+    for (key, at) in failures {
         diesel::insert_into(login_failures::table)
             .values((
                 login_failures::id.eq(uuid::Uuid::now_v7().to_string()),
-                login_failures::key_hash.eq(*key),
+                login_failures::key_hash.eq(key),
                 login_failures::failed_at.eq(at),
             ))
             .execute(conn)?;
