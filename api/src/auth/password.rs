@@ -4,7 +4,6 @@
 use crate::error::ApiError;
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -46,10 +45,11 @@ impl Argon2Cost {
 /// How many recent checks' durations are kept.
 const TIMINGS: usize = 32;
 
-/// One answer for an unknown account in this many is a real check of the
-/// dummy hash, so the durations drawn from follow the machine's load now
-/// even when no real account is being logged into.
-const REFRESH_EVERY: u64 = 8;
+/// An answer for an unknown account is a real check of the dummy hash when
+/// no check began for this long, so the durations drawn from follow the
+/// machine's load even when no real account is being logged into; a flood
+/// of unknown accounts costs at most four checks a second.
+const REFRESH_AFTER: Duration = Duration::from_millis(250);
 
 /// Hashes and checks passwords at one cost.
 pub struct Passwords {
@@ -59,17 +59,31 @@ pub struct Passwords {
     dummy: OnceLock<String>,
     /// How long the last checks took.
     timings: Mutex<Timings>,
-    /// Answers given for unknown accounts.
-    unknown: AtomicU64,
+    /// [`REFRESH_AFTER`], or another span in tests.
+    refresh_after: Duration,
 }
 
-/// The last [`TIMINGS`] check durations, oldest first.
+/// The last [`TIMINGS`] check durations, oldest first, and when the
+/// newest check began.
 #[derive(Default)]
 struct Timings {
     recent: VecDeque<Duration>,
+    newest: Option<Instant>,
 }
 
 impl Timings {
+    /// Whether an unknown account's answer should be a real check now
+    /// (none began for `after`, or none was timed yet); if so, it counts
+    /// as begun, so parallel answers do not all check.
+    fn claim_refresh(&mut self, after: Duration) -> bool {
+        let now = Instant::now();
+        let due = self.recent.is_empty() || self.newest.is_none_or(|at| now - at >= after);
+        if due {
+            self.newest = Some(now);
+        }
+        due
+    }
+
     fn record(&mut self, took: Duration) {
         if self.recent.len() == TIMINGS {
             self.recent.pop_front();
@@ -97,7 +111,7 @@ impl Passwords {
             params: cost.params()?,
             dummy: OnceLock::new(),
             timings: Mutex::default(),
-            unknown: AtomicU64::new(0),
+            refresh_after: REFRESH_AFTER,
         })
     }
 
@@ -122,19 +136,18 @@ impl Passwords {
     /// unknown account and a wrong password thus take the same time from
     /// the same distribution (no answer tells which accounts exist), but
     /// a flood of guessed e-mails costs a timer each instead of an argon2id
-    /// pass through 19 MiB, whose memory traffic slowed every reader (one
-    /// in [`REFRESH_EVERY`] is still a real check of the dummy hash, to keep
-    /// the durations current).
+    /// pass through 19 MiB, whose memory traffic slowed every reader (when
+    /// no check began for [`REFRESH_AFTER`], it is still a real check of
+    /// the dummy hash, to keep the durations current).
     pub fn verify(&self, password: &str, stored: Option<&str>) -> bool {
         let Some(hash) = stored else {
-            let refresh = self
-                .unknown
-                .fetch_add(1, Ordering::Relaxed)
-                .is_multiple_of(REFRESH_EVERY);
-            let took = if refresh {
-                None
-            } else {
-                self.timings().sample()
+            let took = {
+                let mut timings = self.timings();
+                if timings.claim_refresh(self.refresh_after) {
+                    None
+                } else {
+                    timings.sample()
+                }
             };
             match took {
                 Some(took) => std::thread::sleep(took),
@@ -152,6 +165,7 @@ impl Passwords {
     /// One argon2id check, timed.
     fn check(&self, password: &str, hash: &str) -> bool {
         let started = Instant::now();
+        self.timings().newest = Some(started);
         let matches = self
             .argon2()
             .verify_password(password.as_bytes(), hash)
@@ -229,13 +243,15 @@ mod tests {
 
     #[test]
     fn an_unknown_account_takes_as_long_as_a_check_but_seldom_does_one() {
-        let passwords = Passwords::new(CHEAP).expect("valid");
+        let mut passwords = Passwords::new(CHEAP).expect("valid");
+        // Checks began within the refresh span for the whole test.
+        passwords.refresh_after = Duration::from_secs(3_600);
         let hash = passwords.hash("sông Thu Bồn").expect("hash");
         for _ in 0..3 {
             assert!(!passwords.verify("sông Hàn", Some(&hash)));
         }
         assert_eq!(passwords.timings().recent.len(), 3);
-        for _ in 0..2 * REFRESH_EVERY {
+        for _ in 0..16 {
             let started = Instant::now();
             assert!(!passwords.verify("sông Thu Bồn", None));
             let took = started.elapsed();
@@ -243,9 +259,22 @@ mod tests {
             // Never quicker than the quickest check it could stand for.
             assert!(fastest.is_some_and(|f| took >= f), "{took:?} < {fastest:?}");
         }
-        // Sixteen unknown accounts, two real checks (of the dummy hash).
-        assert_eq!(passwords.timings().recent.len(), 5);
+        // Sixteen unknown accounts, no real check.
+        assert_eq!(passwords.timings().recent.len(), 3);
         assert!(passwords.verify("sông Thu Bồn", Some(&hash)));
+        // When no check began for the span, an unknown account's answer
+        // is one (of the dummy hash).
+        passwords.refresh_after = Duration::ZERO;
+        assert!(!passwords.verify("sông Thu Bồn", None));
+        assert_eq!(passwords.timings().recent.len(), 5);
+    }
+
+    #[test]
+    fn before_any_check_is_timed_an_unknown_account_is_checked() {
+        let mut passwords = Passwords::new(CHEAP).expect("valid");
+        passwords.refresh_after = Duration::from_secs(3_600);
+        assert!(!passwords.verify("sông Thu Bồn", None));
+        assert_eq!(passwords.timings().recent.len(), 1);
     }
 
     #[test]
