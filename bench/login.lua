@@ -4,13 +4,15 @@
 --          the per-account-and-address throttle answers 429 after
 --          TOASOAN_LOGIN_MAX_FAILURES failures, before any password hashing)
 --   spray  a wrong password for a new, unknown e-mail each time (one address,
---          many accounts: no per-account key repeats, so each attempt is a
---          full argon2id verification of the dummy hash, answered 401, until
---          the per-address budget is spent; then 429 without hashing)
+--          many accounts: no per-account key repeats, so each attempt is
+--          answered 401 after as long as an argon2id check takes, until the
+--          per-address budget is spent; then 429 without hashing)
 --   botnet a wrong password for a new, unknown e-mail from a new address each
 --          time (X-Forwarded-For, the server trusting 127.0.0.1 as its
---          proxy): no budget ever fills, every attempt is an argon2id check,
---          bounded by the password slots and TOASOAN_PASSWORD_QUEUE (503)
+--          proxy): no budget ever fills, every attempt is answered after as
+--          long as an argon2id check takes (a drawn duration, or at most four
+--          times a second a real check of the dummy hash), bounded by the
+--          password slots and TOASOAN_PASSWORD_QUEUE (503)
 -- Each thread counts the answers by status; done() prints their sum.
 dofile(os.getenv("BENCH_LUA") .. "/stats.lua")
 local mode, email, password = os.getenv("BENCH_LOGIN"), os.getenv("BENCH_EMAIL"), os.getenv("BENCH_PASSWORD")
