@@ -132,11 +132,11 @@ pub fn spawn_failure_writer(pool: Pool, throttle: Arc<LoginThrottle>, every: std
     });
 }
 
-/// Writes the failures held in memory; returns how many were written.
-pub async fn write_held_failures(pool: &Pool, throttle: &Arc<LoginThrottle>) -> usize {
+/// Writes the failures held in memory.
+async fn write_held_failures(pool: &Pool, throttle: &Arc<LoginThrottle>) {
     let failures = throttle.to_write();
     if failures.is_empty() {
-        return 0;
+        return;
     }
     let pool = pool.clone();
     let written = actix_web::web::block(move || {
@@ -149,18 +149,11 @@ pub async fn write_held_failures(pool: &Pool, throttle: &Arc<LoginThrottle>) -> 
     })
     .await;
     match written {
-        Ok(Ok(failures)) => {
-            throttle.written(&failures);
-            failures.len()
-        }
+        Ok(Ok(failures)) => throttle.written(&failures),
         Ok(Err(cause)) => {
             tracing::warn!(%cause, "failed logins not written; held for the next write");
-            0
         }
-        Err(cause) => {
-            tracing::warn!(%cause, "the write of failed logins did not run");
-            0
-        }
+        Err(cause) => tracing::warn!(%cause, "the write of failed logins did not run"),
     }
 }
 
