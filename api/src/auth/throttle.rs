@@ -42,9 +42,9 @@ pub const ADDRESS_REMEMBERED_DAYS: i64 = 365;
 /// forgetting only costs a database read).
 const REMEMBERED: usize = 100_000;
 
-/// Failures kept in memory at most (three per attempt): past it, while
-/// the database refuses the writes, a failure is written before the
-/// answer like any other.
+/// Budget keys with failures kept in memory at most (up to three new
+/// ones per attempt): past it, while the database refuses the writes, a
+/// failure is written before the answer like any other.
 const UNWRITTEN: usize = 30_000;
 
 /// The budgets one attempt is counted in, as the hashed keys stored with
@@ -148,14 +148,7 @@ pub struct LoginThrottle {
     in_flight: Mutex<HashMap<String, i64>>,
     /// Failures on unknown accounts not yet in the database, per key;
     /// each stays until the write that stores it has committed.
-    unwritten: Mutex<Held>,
-}
-
-/// Failures kept in memory, per key, and how many in all.
-#[derive(Default)]
-struct Held {
-    by_key: HashMap<String, Vec<NaiveDateTime>>,
-    count: usize,
+    unwritten: Mutex<HashMap<String, Vec<NaiveDateTime>>>,
 }
 
 /// Failures taken from memory to be written, as (key, when).
@@ -195,24 +188,23 @@ impl LoginThrottle {
             spent: quick_cache::sync::Cache::new(REMEMBERED),
             known: quick_cache::sync::Cache::new(REMEMBERED),
             in_flight: Mutex::new(HashMap::new()),
-            unwritten: Mutex::new(Held::default()),
+            unwritten: Mutex::new(HashMap::new()),
         }
     }
 
     /// Keeps a failure on an unknown account in memory until the next
     /// [`Self::to_write`] has stored it; `false` when memory holds
-    /// [`UNWRITTEN`] already and the caller must write it itself.
+    /// [`UNWRITTEN`] keys already and the caller must write it itself.
     pub fn failed_unwritten(&self, keys: &LoginKeys, at: NaiveDateTime) -> bool {
         let mut unwritten = self
             .unwritten
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        if unwritten.count + 3 > UNWRITTEN {
+        if unwritten.len() + 3 > UNWRITTEN {
             return false;
         }
         for key in keys.all() {
-            unwritten.by_key.entry(key.to_owned()).or_default().push(at);
-            unwritten.count += 1;
+            unwritten.entry(key.to_owned()).or_default().push(at);
         }
         true
     }
@@ -227,11 +219,7 @@ impl LoginThrottle {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         keys.all().map(|key| {
-            let times = unwritten
-                .by_key
-                .get(key)
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+            let times = unwritten.get(key).map(Vec::as_slice).unwrap_or_default();
             times.iter().copied().filter(|at| *at > since).collect()
         })
     }
@@ -244,7 +232,6 @@ impl LoginThrottle {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         unwritten
-            .by_key
             .iter()
             .flat_map(|(key, times)| times.iter().map(|at| (key.clone(), *at)))
             .collect()
@@ -256,15 +243,13 @@ impl LoginThrottle {
             .unwritten
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let Held { by_key, count } = &mut *unwritten;
         for (key, at) in failures {
-            if let Some(times) = by_key.get_mut(key) {
+            if let Some(times) = unwritten.get_mut(key) {
                 if let Some(i) = times.iter().position(|t| t == at) {
                     times.swap_remove(i);
-                    *count -= 1;
                 }
                 if times.is_empty() {
-                    by_key.remove(key);
+                    unwritten.remove(key);
                 }
             }
         }
@@ -529,7 +514,9 @@ mod tests {
         let now = chrono::Utc::now().naive_utc();
         for n in 0..UNWRITTEN / 3 {
             let at = now + TimeDelta::microseconds(i64::try_from(n).expect("small"));
-            assert!(throttle.failed_unwritten(&keys(&format!("{n}@b.vn"), "g"), at));
+            // A botnet's attempt: three keys no other attempt shares.
+            let botnet = keys(&format!("{n}@b.vn"), &format!("g{n}"));
+            assert!(throttle.failed_unwritten(&botnet, at));
         }
         // Full: the caller writes this one itself.
         assert!(!throttle.failed_unwritten(&keys("last@b.vn", "g"), now));
